@@ -1,0 +1,97 @@
+# binome: Markdown courses to an accessible static site and SCORM packages.
+# `make` installs what is missing (Debian), builds build/binome and compiles
+# content/ into build/; `make test` runs every test.
+
+PROG	 = binome
+PREFIX	?= /usr/local
+BINDIR	 = $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share/binome
+MANDIR	 = $(PREFIX)/share/man
+PKGS	 = libcmark-gfm libxml-2.0 libzip yaml-0.1
+DEBS	 = libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
+	   libzip-dev libyaml-dev pkg-config
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wwrite-strings -Wshadow -Wpointer-arith -Wno-unused-parameter
+STD	 = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DBINOME_SHARE=\"$(SHAREDIR)\"
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+O	 = build/obj
+BIN	 = build/$(PROG)
+SRCS	 = $(wildcard src/*.c)
+OBJS	 = $(patsubst src/%.c,$(O)/%.o,$(SRCS))
+LIBOBJS	 = $(filter-out $(O)/main.o,$(OBJS))
+UNITS	 = $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/t_*.c))
+THEMEDIR = $(CURDIR)/themes/default
+
+all: deps $(BIN) site
+
+# Install the build dependencies when one is missing: apt-get as root,
+# otherwise say exactly what to run.
+deps:
+	@if ! pkg-config --exists $(PKGS) 2>/dev/null || \
+	    ! command -v cc >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "binome: installing $(DEBS)"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			    apt-get install -y -q gcc make $(DEBS) || exit 1; \
+		else \
+			echo "binome: missing build dependencies; run:"; \
+			echo "  sudo apt-get install gcc make $(DEBS)"; \
+			exit 1; \
+		fi; \
+	fi
+
+$(BIN): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(O)/%.o: src/%.c src/extern.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBOBJS)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(LIBOBJS) $(PKG_LIBS)
+
+# The showcase: every course under content/ into build/site and build/scorm.
+site: $(BIN)
+	$(BIN) build -q --theme themes/default -o build content
+
+units: $(UNITS)
+
+test: deps $(BIN) units
+	@sh tests/setup.sh
+	@BIN=$(BIN) O=$(O) sh tests/run.sh
+
+# The unit and regress tests again under ASan and UBSan.
+check: deps
+	$(MAKE) O=build/asan BIN=build/asan/$(PROG) \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" $(BIN_ASAN) build/asan/$(PROG) units-asan
+	BIN=build/asan/$(PROG) O=build/asan NOE2E=1 sh tests/run.sh
+
+units-asan:
+	$(MAKE) O=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" units
+
+regen: $(BIN)
+	REGEN=1 BIN=$(BIN) O=$(O) NOE2E=1 sh tests/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/$(PROG)
+	cp -R themes $(DESTDIR)$(SHAREDIR)/
+	install -m 0644 src/binome.1 $(DESTDIR)$(MANDIR)/man1/binome.1
+	install -m 0644 src/binome.5 $(DESTDIR)$(MANDIR)/man5/binome.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/binome.1 \
+	    $(DESTDIR)$(MANDIR)/man5/binome.5
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build
+
+.PHONY: all deps site units test check units-asan regen install uninstall clean

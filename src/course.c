@@ -1,0 +1,559 @@
+/*
+ * Load a course directory into the model: the course, its modules and
+ * their lessons, front matter interpreted, ordered by weight then file
+ * name.  Author mistakes are diagnostics; loading goes on to find them
+ * all.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+enum scope {
+	IN_COURSE,
+	IN_MODULE,
+	IN_LESSON
+};
+
+/*
+ * Read a Markdown file: refuse NUL bytes and invalid UTF-8 (with the
+ * position of the first bad byte), skip a BOM, split the front matter.
+ */
+static int
+readpage(struct page *pg, struct frontmatter *fm)
+{
+	struct pos	 p = { pg->src, 0, 0 };
+	size_t		 bad, i, off = 0;
+	unsigned	 line = 1, col = 1;
+
+	if (fs_read(pg->src, &pg->text, &pg->textlen) == -1)
+		return -1;
+	if (memchr(pg->text, '\0', pg->textlen) != NULL ||
+	    !utf8_valid(pg->text, pg->textlen, &bad)) {
+		const char *nul = memchr(pg->text, '\0', pg->textlen);
+		int isnul = nul != NULL &&
+		    (utf8_valid(pg->text, (size_t)(nul - pg->text), &bad));
+
+		if (isnul)
+			bad = (size_t)(nul - pg->text);
+		for (i = 0; i < bad; i++) {
+			if (pg->text[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)pg->text[i] & 0xc0) != 0x80)
+				col++;
+		}
+		p.line = line;
+		p.col = col;
+		return diag_err(&p, isnul ? "file contains a NUL byte" :
+		    "file is not valid UTF-8");
+	}
+	if (pg->textlen >= 3 && memcmp(pg->text, "\xef\xbb\xbf", 3) == 0)
+		off = 3;
+	if (fm_parse(fm, pg->src, pg->text + off, pg->textlen - off) == -1)
+		return -1;
+	pg->body = fm->body;
+	pg->bodylen = fm->bodylen;
+	pg->bodyline = fm->bodyline;
+	return 0;
+}
+
+/* "02-devenir-mentor" is "devenir-mentor"; "03_x.md" is "x". */
+static char *
+fileslug(const char *name)
+{
+	const char	*s = name, *dot;
+	size_t		 n;
+
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (s != name && (*s == '-' || *s == '_') && s[1] != '\0' &&
+	    s[1] != '.')
+		name = s + 1;
+	dot = strrchr(name, '.');
+	n = dot != NULL && strcmp(dot, ".md") == 0 ?
+	    (size_t)(dot - name) : strlen(name);
+	return slugify(name, n);
+}
+
+static int
+validslug(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) ||
+		    *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+assessment(const struct fmval *v, struct assessment *a)
+{
+	size_t		 i;
+	const struct fmval *k;
+	int		 rc = 0;
+
+	a->set = 1;
+	a->pass = 80;
+	a->attempts = 0;
+	a->shuffle = 0;
+	a->show_answers = 1;
+	if (v->type != FM_MAP)
+		return diag_err(&v->vpos, "'assessment' must be a mapping "
+		    "with pass, attempts, shuffle, show_answers");
+	for (i = 0; i < v->nkids; i++) {
+		k = &v->kids[i];
+		if (strcmp(k->key, "pass") == 0)
+			rc |= fm_int(k, 0, 100, &a->pass);
+		else if (strcmp(k->key, "attempts") == 0)
+			rc |= fm_int(k, 0, 1000, &a->attempts);
+		else if (strcmp(k->key, "shuffle") == 0)
+			rc |= fm_bool(k, &a->shuffle);
+		else if (strcmp(k->key, "show_answers") == 0)
+			rc |= fm_bool(k, &a->show_answers);
+		else
+			diag_warn(&k->pos, "unknown key 'assessment.%s'",
+			    k->key);
+	}
+	return rc ? -1 : 0;
+}
+
+static int
+targets(const struct fmval *v, int *out)
+{
+	char	**list = NULL;
+	size_t	 n = 0, i;
+	int	 rc = 0;
+
+	if (fm_strlist(v, &list, &n) == -1)
+		return -1;
+	*out = 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], "scorm12") == 0)
+			*out |= TARGET_SCORM12;
+		else if (strcmp(list[i], "scorm2004") == 0)
+			*out |= TARGET_SCORM2004;
+		else
+			rc = diag_err(&v->vpos, "unknown target '%s' "
+			    "(expected scorm12, scorm2004)", list[i]);
+	}
+	fs_list_free(list, n);
+	return rc;
+}
+
+/* Interpret the keys every page has, and those of its scope. */
+static int
+keys(struct course *c, struct page *pg, struct module *m,
+    const struct fmval *root, enum scope scope)
+{
+	const struct fmval *v;
+	size_t		 i;
+	int		 rc = 0, r;
+
+	for (i = 0; i < root->nkids; i++) {
+		v = &root->kids[i];
+		r = 0;
+		if (strcmp(v->key, "title") == 0)
+			r = fm_str(v, &pg->title);
+		else if (strcmp(v->key, "description") == 0)
+			r = fm_str(v, &pg->description);
+		else if (strcmp(v->key, "duration") == 0)
+			r = fm_str(v, &pg->duration);
+		else if (strcmp(v->key, "objectives") == 0 && scope != IN_COURSE)
+			r = fm_strlist(v, &pg->objectives, &pg->nobjectives);
+		else if (strcmp(v->key, "weight") == 0 && scope != IN_COURSE)
+			r = fm_int(v, -1000000, 1000000, &pg->weight);
+		else if (strcmp(v->key, "draft") == 0 && scope == IN_LESSON)
+			r = fm_bool(v, &pg->draft);
+		else if (strcmp(v->key, "slug") == 0 && scope != IN_COURSE) {
+			if ((r = fm_str(v, &pg->slug)) == 0 &&
+			    !validslug(pg->slug))
+				r = diag_err(&v->vpos, "slug '%s' must use only "
+				    "a-z, 0-9 and '-'", pg->slug);
+		} else if (strcmp(v->key, "assessment") == 0 &&
+		    scope == IN_LESSON)
+			r = fm_bool(v, &pg->assessment);
+		else if (strcmp(v->key, "assessment") == 0 && scope == IN_MODULE)
+			r = assessment(v, &m->assess);
+		else if (scope != IN_COURSE)
+			diag_warn(&v->pos, "unknown key '%s'", v->key);
+		else if (strcmp(v->key, "id") == 0) {
+			if ((r = fm_str(v, &c->id)) == 0 && !validslug(c->id))
+				r = diag_err(&v->vpos, "id '%s' must use only "
+				    "a-z, 0-9 and '-'", c->id);
+		} else if (strcmp(v->key, "lang") == 0)
+			r = fm_str(v, &c->lang);
+		else if (strcmp(v->key, "version") == 0)
+			r = fm_str(v, &c->version);
+		else if (strcmp(v->key, "authors") == 0)
+			r = fm_strlist(v, &c->authors, &c->nauthors);
+		else if (strcmp(v->key, "audience") == 0)
+			r = fm_str(v, &c->audience);
+		else if (strcmp(v->key, "pass") == 0)
+			r = fm_int(v, 0, 100, &c->pass);
+		else if (strcmp(v->key, "unsafe_html") == 0)
+			r = fm_bool(v, &c->unsafe_html);
+		else if (strcmp(v->key, "targets") == 0)
+			r = targets(v, &c->targets);
+		else if (strcmp(v->key, "package") == 0) {
+			if (v->type != FM_SCALAR)
+				r = diag_err(&v->vpos, "'package' must be "
+				    "course, module or both");
+			else if (strcmp(v->str, "course") == 0)
+				c->packmode = PACK_COURSE;
+			else if (strcmp(v->str, "module") == 0)
+				c->packmode = PACK_MODULE;
+			else if (strcmp(v->str, "both") == 0)
+				c->packmode = PACK_COURSE | PACK_MODULE;
+			else
+				r = diag_err(&v->vpos, "'package' must be "
+				    "course, module or both, not '%s'", v->str);
+		} else
+			diag_warn(&v->pos, "unknown key '%s'", v->key);
+		rc |= r;
+	}
+	if (pg->title == NULL || pg->title[0] == '\0') {
+		struct pos p = { pg->src, 1, 1 };
+
+		free(pg->title);
+		pg->title = xstrdup("");
+		rc = diag_err(&p, "missing 'title' in the front matter");
+	}
+	return rc ? -1 : 0;
+}
+
+static int
+loadpage(struct course *c, struct page *pg, struct module *m,
+    enum scope scope)
+{
+	struct frontmatter fm;
+	int		 rc;
+
+	pg->srcdir = fs_dirname(pg->src);
+	if ((rc = readpage(pg, &fm)) == 0)
+		rc = keys(c, pg, m, &fm.root, scope);
+	else if (pg->title == NULL)
+		pg->title = xstrdup("");
+	fm_release(&fm);
+	return rc;
+}
+
+static void
+page_release(struct page *pg)
+{
+	size_t	 i;
+
+	free(pg->src);
+	free(pg->srcdir);
+	free(pg->title);
+	free(pg->description);
+	free(pg->duration);
+	fs_list_free(pg->objectives, pg->nobjectives);
+	free(pg->slug);
+	free(pg->out);
+	free(pg->text);
+	free(pg->html);
+	for (i = 0; i < pg->nheads; i++) {
+		free(pg->heads[i].id);
+		free(pg->heads[i].text);
+	}
+	free(pg->heads);
+	for (i = 0; i < pg->nquizzes; i++)
+		quiz_free(pg->quizzes[i]);
+	free(pg->quizzes);
+	free(pg->plain);
+}
+
+static int
+bypos(const void *a, const void *b)
+{
+	const struct page *x = *(struct page *const *)a;
+	const struct page *y = *(struct page *const *)b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? -1 : 1;
+	return strcmp(x->src, y->src);
+}
+
+static int
+bymod(const void *a, const void *b)
+{
+	const struct module *x = *(struct module *const *)a;
+	const struct module *y = *(struct module *const *)b;
+
+	if (x->page.weight != y->page.weight)
+		return x->page.weight < y->page.weight ? -1 : 1;
+	return strcmp(x->page.src, y->page.src);
+}
+
+/* Refuse links that lead outside the course; lstat, not stat. */
+static int
+islink(const char *path)
+{
+	struct stat	 st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+static int
+loadmodule(struct course *c, struct module *m, const struct opts *o)
+{
+	char		**names, *path, *idx;
+	size_t		 n, i;
+	struct page	*l;
+	int		 rc;
+
+	rc = loadpage(c, &m->page, m, IN_MODULE);
+	if ((names = fs_list(m->page.srcdir, &n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		path = fs_join(m->page.srcdir, names[i]);
+		idx = NULL;
+		if (names[i][0] == '.' || strcmp(names[i], "_index.md") == 0 ||
+		    (fs_isdir(path) && !fs_isfile(idx = fs_join(path,
+		    "index.md"))) || (!fs_isdir(path) &&
+		    (strlen(names[i]) < 4 ||
+		    strcmp(names[i] + strlen(names[i]) - 3, ".md") != 0))) {
+			free(idx);
+			free(path);
+			continue;
+		}
+		if (islink(path)) {
+			struct pos p = { path, 0, 0 };
+
+			rc = diag_err(&p, "symbolic links are not followed; "
+			    "move the lesson into the course");
+			free(idx);
+			free(path);
+			continue;
+		}
+		l = xcalloc(1, sizeof(*l));
+		l->kind = PAGE_LESSON;
+		l->module = m;
+		l->src = idx != NULL ? idx : xstrdup(path);
+		if (idx == NULL)
+			l->slug = fileslug(names[i]);
+		else
+			l->slug = fileslug(names[i]);
+		free(path);
+		if (loadpage(c, l, m, IN_LESSON) == -1)
+			rc = -1;
+		if (l->draft && !o->drafts) {
+			page_release(l);
+			free(l);
+			continue;
+		}
+		m->lessons = xreallocarray(m->lessons, m->nlessons + 1,
+		    sizeof(*m->lessons));
+		m->lessons[m->nlessons++] = l;
+	}
+	fs_list_free(names, n);
+	qsort(m->lessons, m->nlessons, sizeof(*m->lessons), bypos);
+	if (m->nlessons == 0) {
+		struct pos p = { m->page.src, 1, 1 };
+
+		diag_warn(&p, "module '%s' has no lessons", m->page.title);
+	}
+	return rc;
+}
+
+/* Give every page its output path and place; find duplicate slugs. */
+static int
+place(struct course *c)
+{
+	size_t		 i, j, k;
+	struct module	*m;
+	struct page	*l;
+	int		 rc = 0;
+
+	c->page.out = xstrdup("index.html");
+	c->page.index = 0;
+	c->pages = xreallocarray(NULL, 1, sizeof(*c->pages));
+	c->pages[0] = &c->page;
+	c->npages = 1;
+	for (i = 0; i < c->nmodules; i++) {
+		m = c->modules[i];
+		m->index = i;
+		for (k = 0; k < i; k++)
+			if (strcmp(c->modules[k]->page.slug, m->page.slug) == 0) {
+				struct pos p = { m->page.src, 1, 1 };
+
+				rc = diag_err(&p, "module slug '%s' is also "
+				    "used by %s", m->page.slug,
+				    c->modules[k]->page.src);
+			}
+		m->page.out = xasprintf("%s/index.html", m->page.slug);
+		c->pages = xreallocarray(c->pages, c->npages + 1 + m->nlessons,
+		    sizeof(*c->pages));
+		m->page.index = c->npages;
+		c->pages[c->npages++] = &m->page;
+		for (j = 0; j < m->nlessons; j++) {
+			l = m->lessons[j];
+			for (k = 0; k < j; k++)
+				if (strcmp(m->lessons[k]->slug, l->slug) == 0) {
+					struct pos p = { l->src, 1, 1 };
+
+					rc = diag_err(&p, "lesson slug '%s' is "
+					    "also used by %s", l->slug,
+					    m->lessons[k]->src);
+				}
+			if (strcmp(l->slug, "index") == 0) {
+				struct pos p = { l->src, 1, 1 };
+
+				rc = diag_err(&p, "lesson slug 'index' is "
+				    "reserved for the module page");
+			}
+			l->out = xasprintf("%s/%s.html", m->page.slug, l->slug);
+			l->index = c->npages;
+			c->pages[c->npages++] = l;
+		}
+	}
+	return rc;
+}
+
+/*
+ * Load the course in dir.  Returns NULL only when the directory is not a
+ * course at all; otherwise a course, with diag_errors counting mistakes.
+ * The caller frees it with course_free().
+ */
+struct course *
+course_load(const char *dir, const struct opts *o)
+{
+	struct course	*c;
+	struct module	*m;
+	char		**names, *path, *idx;
+	size_t		 n, i;
+
+	c = xcalloc(1, sizeof(*c));
+	c->dir = xstrdup(dir);
+	c->page.kind = PAGE_COURSE;
+	c->page.src = fs_join(dir, "_index.md");
+	c->pass = 80;
+	c->packmode = PACK_COURSE;
+	c->targets = TARGET_SCORM12 | TARGET_SCORM2004;
+	loadpage(c, &c->page, NULL, IN_COURSE);
+	c->page.slug = xstrdup("");
+	if (c->id == NULL)
+		c->id = fileslug(fs_basename(dir));
+	if (c->id[0] == '\0') {
+		struct pos p = { c->page.src, 1, 1 };
+
+		diag_err(&p, "set 'id' in the front matter: the directory "
+		    "name gives no usable id");
+	}
+	if (c->lang == NULL)
+		c->lang = xstrdup("en");
+	if (c->version == NULL)
+		c->version = xstrdup("1.0.0");
+	if (o->targets)
+		c->targets = o->targets;
+	if (o->packmode)
+		c->packmode = o->packmode;
+	path = fs_join(dir, "theme");
+	if (fs_isdir(path))
+		c->themedir = path;
+	else
+		free(path);
+
+	if ((names = fs_list(dir, &n)) == NULL)
+		return c;
+	for (i = 0; i < n; i++) {
+		path = fs_join(dir, names[i]);
+		idx = fs_join(path, "_index.md");
+		if (names[i][0] == '.' || strcmp(names[i], "theme") == 0 ||
+		    !fs_isdir(path) || !fs_isfile(idx)) {
+			free(idx);
+			free(path);
+			continue;
+		}
+		if (islink(path)) {
+			struct pos p = { path, 0, 0 };
+
+			diag_err(&p, "symbolic links are not followed; "
+			    "move the module into the course");
+			free(idx);
+			free(path);
+			continue;
+		}
+		m = xcalloc(1, sizeof(*m));
+		m->page.kind = PAGE_MODULE;
+		m->page.src = idx;
+		m->page.module = m;
+		m->page.slug = fileslug(names[i]);
+		free(path);
+		loadmodule(c, m, o);
+		c->modules = xreallocarray(c->modules, c->nmodules + 1,
+		    sizeof(*c->modules));
+		c->modules[c->nmodules++] = m;
+	}
+	fs_list_free(names, n);
+	qsort(c->modules, c->nmodules, sizeof(*c->modules), bymod);
+	if (c->nmodules == 0) {
+		struct pos p = { c->page.src, 1, 1 };
+
+		diag_err(&p, "course has no modules: add a directory with "
+		    "an _index.md");
+	}
+	place(c);
+	return c;
+}
+
+/*
+ * Register a file that a page references (an image, a download) and
+ * return its output path relative to the course; path is relative to
+ * the course directory and already normalised.
+ */
+const char *
+course_asset(struct course *c, const struct pos *p, const char *path)
+{
+	size_t	 i;
+
+	(void)p;
+	for (i = 0; i < c->nassets; i++)
+		if (strcmp(c->assets[i].out + 6, path) == 0)
+			return c->assets[i].out;
+	c->assets = xreallocarray(c->assets, c->nassets + 1,
+	    sizeof(*c->assets));
+	c->assets[c->nassets].src = fs_join(c->dir, path);
+	c->assets[c->nassets].out = xasprintf("media/%s", path);
+	return c->assets[c->nassets++].out;
+}
+
+void
+course_free(struct course *c)
+{
+	size_t	 i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nmodules; i++) {
+		for (j = 0; j < c->modules[i]->nlessons; j++) {
+			page_release(c->modules[i]->lessons[j]);
+			free(c->modules[i]->lessons[j]);
+		}
+		free(c->modules[i]->lessons);
+		page_release(&c->modules[i]->page);
+		free(c->modules[i]);
+	}
+	free(c->modules);
+	page_release(&c->page);
+	free(c->pages);
+	for (i = 0; i < c->nassets; i++) {
+		free(c->assets[i].src);
+		free(c->assets[i].out);
+	}
+	free(c->assets);
+	free(c->dir);
+	free(c->id);
+	free(c->lang);
+	free(c->version);
+	fs_list_free(c->authors, c->nauthors);
+	free(c->audience);
+	free(c->themedir);
+	free(c);
+}

@@ -1,0 +1,126 @@
+/*
+ * Diagnostics: "file:line:col: error: message", counted so that a run
+ * reports every mistake, then exits 1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "extern.h"
+
+int		 diag_quiet;
+int		 diag_werror;
+int		 diag_json;
+unsigned	 diag_errors, diag_warnings;
+
+static void
+emit(const struct pos *p, const char *level, const char *fmt, va_list ap)
+{
+	struct buf	 msg = BUF_INIT, out = BUF_INIT;
+	va_list		 cp;
+	int		 n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n > 0) {
+		buf_grow(&msg, (size_t)n);
+		vsnprintf(msg.data, (size_t)n + 1, fmt, ap);
+		msg.len = (size_t)n;
+	}
+	if (diag_json) {
+		buf_puts(&out, "{\"file\":\"");
+		if (p != NULL && p->file != NULL)
+			esc_json(&out, p->file, strlen(p->file));
+		buf_printf(&out, "\",\"line\":%u,\"column\":%u,"
+		    "\"severity\":\"%s\",\"message\":\"",
+		    p ? p->line : 0, p ? p->col : 0, level);
+		esc_json(&out, msg.data, msg.len);
+		buf_puts(&out, "\"}\n");
+	} else {
+		if (p != NULL && p->file != NULL) {
+			buf_puts(&out, p->file);
+			if (p->line) {
+				buf_printf(&out, ":%u", p->line);
+				if (p->col)
+					buf_printf(&out, ":%u", p->col);
+			}
+			buf_puts(&out, ": ");
+		} else
+			buf_puts(&out, "binome: ");
+		buf_printf(&out, "%s: %s\n", level, msg.data);
+	}
+	fputs(out.data, stderr);
+	buf_release(&out);
+	buf_release(&msg);
+}
+
+/* Report an author's mistake at p; returns -1 for one-line error paths. */
+int
+diag_err(const struct pos *p, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	diag_errors++;
+	va_start(ap, fmt);
+	emit(p, "error", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A warning; with --werror it counts as an error. */
+void
+diag_warn(const struct pos *p, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (diag_werror)
+		diag_errors++;
+	else
+		diag_warnings++;
+	if (diag_quiet && !diag_werror)
+		return;
+	va_start(ap, fmt);
+	emit(p, "warning", fmt, ap);
+	va_end(ap);
+}
+
+/* A system error on path: "path: what: strerror"; returns -1. */
+int
+diag_sys(const char *path, const char *fmt, ...)
+{
+	struct pos	 p = { path, 0, 0 };
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
+	int		 e = errno, n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		buf_grow(&b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		b.len = (size_t)n;
+	}
+	diag_err(&p, "%s: %s", b.data, strerror(e));
+	buf_release(&b);
+	errno = e;
+	return -1;
+}
+
+/* Progress and verbose notes, never counted. */
+void
+diag_note(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (diag_quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,388 @@
+/*
+ * binome: every shared struct and non-static prototype, grouped by the
+ * file that defines them.  Data flows one way:
+ *
+ *   content/ -course_load-> model -md_*, quiz_*-> pages -site_build-> site/
+ *                                   \-scorm_manifest, pack_zip-> scorm/
+ */
+#ifndef EXTERN_H
+#define EXTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BINOME_VERSION "0.1.0"
+
+struct tval;
+struct theme;
+
+/* buf.c ------------------------------------------------------------- */
+
+/* data is never NULL and always NUL-terminated; cap 0 = static "". */
+struct buf {
+	char	*data;
+	size_t	 len, cap;
+};
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
+
+void	 buf_grow(struct buf *, size_t);
+void	 buf_put(struct buf *, const void *, size_t);
+void	 buf_puts(struct buf *, const char *);
+void	 buf_putc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 buf_truncate(struct buf *, size_t);
+void	 buf_release(struct buf *);
+char	*buf_detach(struct buf *, size_t *);
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* diag.c ------------------------------------------------------------ */
+
+/* A position in an author's file; line and col are 1-based, 0 = unknown. */
+struct pos {
+	const char	*file;	/* borrowed */
+	unsigned	 line, col;
+};
+
+extern int	 diag_quiet;	/* -q: no warnings on stderr */
+extern int	 diag_werror;	/* --werror: warnings count as errors */
+extern int	 diag_json;	/* --format json: one JSON object per line */
+extern unsigned	 diag_errors, diag_warnings;
+
+int	 diag_err(const struct pos *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 diag_warn(const struct pos *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 diag_sys(const char *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 diag_note(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* fs.c -------------------------------------------------------------- */
+
+#define FS_MAXFILE	(64u * 1024 * 1024)	/* refuse larger inputs */
+
+char	*fs_join(const char *, const char *);
+char	*fs_dirname(const char *);
+const char *fs_basename(const char *);
+char	*fs_relpath(const char *from_dir, const char *to);
+char	*fs_normalize(const char *);
+int	 fs_read(const char *, char **, size_t *);
+int	 fs_write(const char *, const void *, size_t);
+int	 fs_mkdirs(const char *);
+int	 fs_rmtree(const char *);
+int	 fs_copy(const char *, const char *);
+int	 fs_isdir(const char *);
+int	 fs_isfile(const char *);
+char	**fs_list(const char *, size_t *);
+void	 fs_list_free(char **, size_t);
+
+/* escape.c ---------------------------------------------------------- */
+
+void	 esc_html(struct buf *, const char *, size_t);
+void	 esc_attr(struct buf *, const char *, size_t);
+int	 esc_url(struct buf *, const char *, size_t);
+void	 esc_json(struct buf *, const char *, size_t);
+int	 url_is_safe(const char *, size_t);
+char	*slugify(const char *, size_t);
+void	 fold_text(struct buf *, const char *, size_t);
+int	 utf8_valid(const char *, size_t, size_t *);
+
+/* frontmatter.c ----------------------------------------------------- */
+
+enum fmtype {
+	FM_SCALAR,
+	FM_LIST,
+	FM_MAP
+};
+
+/* One value of the front matter, with the position of its key. */
+struct fmval {
+	char		*key;	/* NULL for list items */
+	enum fmtype	 type;
+	char		*str;	/* FM_SCALAR */
+	int		 quoted;	/* scalar was quoted: never a bool/int */
+	struct fmval	*kids;	/* FM_LIST, FM_MAP */
+	size_t		 nkids;
+	struct pos	 pos;	/* of the key (or of the item) */
+	struct pos	 vpos;	/* of the value */
+};
+
+struct frontmatter {
+	struct fmval	 root;	/* FM_MAP; empty when there is none */
+	const char	*body;	/* borrowed: text after the closing --- */
+	size_t		 bodylen;
+	unsigned	 bodyline;	/* 1-based line of body in the file */
+};
+
+int	 fm_parse(struct frontmatter *, const char *file, const char *, size_t);
+void	 fm_release(struct frontmatter *);
+const struct fmval *fm_get(const struct fmval *, const char *);
+int	 fm_str(const struct fmval *, char **);
+int	 fm_int(const struct fmval *, long, long, long *);
+int	 fm_bool(const struct fmval *, int *);
+int	 fm_strlist(const struct fmval *, char ***, size_t *);
+
+/* course.c ---------------------------------------------------------- */
+
+enum pagekind {
+	PAGE_COURSE,
+	PAGE_MODULE,
+	PAGE_LESSON
+};
+
+struct heading {
+	char		*id;	/* anchor, unique in the page */
+	char		*text;
+	int		 level;
+};
+
+struct quiz;
+
+/* A page of the course: the course home, a module or a lesson. */
+struct page {
+	enum pagekind	 kind;
+	char		*src;	/* path of the .md file */
+	char		*srcdir;	/* directory of its images */
+	char		*title;
+	char		*description;
+	char		*duration;
+	char		**objectives;
+	size_t		 nobjectives;
+	long		 weight;
+	int		 draft;
+	int		 assessment;	/* lesson: graded quizzes */
+	char		*slug;
+	char		*out;	/* output path, relative to the course */
+	char		*text;	/* whole file */
+	size_t		 textlen;
+	const char	*body;	/* borrowed from text */
+	size_t		 bodylen;
+	unsigned	 bodyline;
+	char		*html;	/* rendered body */
+	struct heading	*heads;
+	size_t		 nheads;
+	struct quiz	**quizzes;
+	size_t		 nquizzes;
+	char		*plain;	/* folded text for the search index */
+	size_t		 index;	/* position in course->pages */
+	struct module	*module;	/* borrowed; NULL for the course */
+};
+
+struct assessment {
+	int		 set;	/* module front matter had one */
+	long		 pass;	/* percent */
+	long		 attempts;	/* 0 = unlimited */
+	int		 shuffle;
+	int		 show_answers;
+};
+
+struct module {
+	struct page	 page;
+	struct assessment assess;
+	struct page	**lessons;	/* ordered */
+	size_t		 nlessons;
+	size_t		 index;
+};
+
+enum target {
+	TARGET_SCORM12 = 1,
+	TARGET_SCORM2004 = 2
+};
+
+enum packmode {
+	PACK_COURSE = 1,
+	PACK_MODULE = 2
+};
+
+struct course {
+	struct page	 page;	/* the home page; page.src is _index.md */
+	char		*dir;	/* the course directory */
+	char		*id;
+	char		*lang;
+	char		*version;
+	char		**authors;
+	size_t		 nauthors;
+	char		*audience;
+	long		 pass;	/* course pass mark, percent */
+	int		 unsafe_html;
+	int		 targets;	/* TARGET_* bits */
+	int		 packmode;	/* PACK_* bits */
+	struct module	**modules;
+	size_t		 nmodules;
+	struct page	**pages;	/* home, then each module then its lessons */
+	size_t		 npages;
+	char		*themedir;	/* content/<course>/theme or NULL */
+	struct asset	*assets;	/* media referenced by pages */
+	size_t		 nassets;
+};
+
+/* A file referenced by a page and copied into the output. */
+struct asset {
+	char		*src;	/* path on disk */
+	char		*out;	/* output path, relative to the course */
+};
+
+struct opts {
+	const char	*out;	/* output directory, default build */
+	const char	*schemas;	/* --schemas DIR or NULL */
+	const char	*theme;	/* theme directory */
+	int		 drafts;
+	int		 verbose;
+	int		 targets;	/* --target overrides, 0 = from course */
+	int		 packmode;	/* --package overrides, 0 = from course */
+	int		 check;	/* binome check: write nothing */
+};
+
+struct course	*course_load(const char *dir, const struct opts *);
+void		 course_free(struct course *);
+const char	*course_asset(struct course *, const struct pos *,
+		    const char *path);
+
+/* markdown.c -------------------------------------------------------- */
+
+int	 md_render_course(struct course *, const struct tval *);
+
+/* quiz.c ------------------------------------------------------------ */
+
+enum quiztype {
+	QUIZ_SINGLE,
+	QUIZ_MULTI,
+	QUIZ_TF,
+	QUIZ_SHORT,
+	QUIZ_MATCH,
+	QUIZ_ORDER,
+	QUIZ_REFLECT
+};
+
+struct quizopt {
+	char		*html;	/* rendered option text (inline HTML) */
+	char		*text;	/* plain text, for the LMS */
+	char		*match;	/* QUIZ_MATCH: the right side, plain */
+	char		*matchhtml;
+	char		*feedback;	/* rendered HTML or NULL */
+	int		 correct;
+	struct pos	 pos;
+};
+
+struct quiz {
+	char		*id;
+	enum quiztype	 type;
+	long		 points;
+	int		 loose;	/* QUIZ_SHORT: ignore case and accents */
+	long		 maxlength;	/* QUIZ_REFLECT */
+	int		 graded;	/* in an assessment lesson */
+	char		*prompt;	/* heading, inline HTML */
+	char		*prompttext;	/* heading, plain */
+	char		*intro;	/* HTML between heading and list */
+	struct quizopt	*opts;
+	size_t		 nopts;
+	char		*explain;	/* HTML of the closing blockquote */
+	struct pos	 pos;	/* of the directive */
+	struct page	*page;	/* borrowed */
+};
+
+struct cmark_node;
+
+/* Is this node a quiz directive (an HTML block "<!-- quiz ...")? */
+int	 quiz_is_directive(struct cmark_node *);
+/*
+ * Find every quiz in a parsed page, check it (diagnostics at the
+ * author's file:line:col), append it to page->quizzes and replace its
+ * nodes by one custom block holding the quiz HTML.  Returns -1 after
+ * reporting errors.
+ */
+int	 quiz_extract(struct page *, struct cmark_node *doc, int cmarkopts);
+/* Checks across the course: duplicate ids, reachable pass marks. */
+int	 quiz_check_course(struct course *);
+/* Worst-case characters that one quiz's answer takes in suspend_data. */
+size_t	 quiz_state_size(const struct quiz *);
+const char *quiz_type_name(enum quiztype);
+void	 quiz_free(struct quiz *);
+
+/* template.c -------------------------------------------------------- */
+
+/* A value handed to templates: strings, booleans, lists and maps. */
+enum tvtype {
+	TV_STR,
+	TV_BOOL,
+	TV_LIST,
+	TV_MAP
+};
+
+struct tval {
+	enum tvtype	 type;
+	char		*key;	/* in a TV_MAP */
+	char		*str;	/* TV_STR */
+	size_t		 len;
+	int		 b;	/* TV_BOOL */
+	struct tval	*kids;	/* TV_LIST, TV_MAP */
+	size_t		 nkids, capkids;
+};
+
+struct tval	*tv_map(struct tval *parent, const char *key);
+struct tval	*tv_list(struct tval *parent, const char *key);
+struct tval	*tv_item(struct tval *list);
+void		 tv_str(struct tval *map, const char *key, const char *);
+void		 tv_strn(struct tval *map, const char *key, const char *,
+		    size_t);
+void		 tv_int(struct tval *map, const char *key, long);
+void		 tv_bool(struct tval *map, const char *key, int);
+const struct tval *tv_get(const struct tval *map, const char *key);
+void		 tv_release(struct tval *);
+
+struct tmpl;
+struct tmpl	*tmpl_compile(const char *file, const char *, size_t,
+		    struct tmpl *(*)(void *, const char *), void *);
+int		 tmpl_render(const struct tmpl *, struct buf *,
+		    const struct tval *);
+void		 tmpl_free(struct tmpl *);
+
+/* theme.c ----------------------------------------------------------- */
+
+struct theme;
+struct theme	*theme_open(const char *themedir, const char *overridedir,
+		    const char *lang);
+const struct tmpl *theme_tmpl(struct theme *, const char *name);
+const struct tval *theme_i18n(const struct theme *);
+char		*theme_path(const struct theme *, const char *name);
+char		**theme_files(const struct theme *, const char *subdir,
+		    size_t *);
+void		 theme_free(struct theme *);
+
+/* site.c ------------------------------------------------------------ */
+
+int	 site_build(struct course **, size_t, const struct opts *);
+
+/* scorm.c ----------------------------------------------------------- */
+
+/*
+ * Write the SCORM packages of a built course: coursedir holds the
+ * course's site files (pages, assets, media); zips go into scormdir.
+ * Returns -1 after reporting errors.
+ */
+int	 scorm_build(struct course *, struct theme *, const struct opts *,
+	    const char *coursedir, const char *scormdir);
+/* Worst-case length of the course's suspend_data. */
+size_t	 scorm_state_budget(const struct course *);
+
+/* pack.c ------------------------------------------------------------ */
+
+/* A zip entry: its name in the zip and its bytes (borrowed). */
+struct packfile {
+	const char	*name;
+	const char	*data;
+	size_t		 len;
+};
+
+int	 pack_zip(const char *zippath, struct packfile *, size_t);
+
+#endif /* EXTERN_H */

@@ -1,0 +1,352 @@
+/*
+ * File system helpers: paths, whole-file read and write, directories.
+ * System errors are reported with diag_sys() and return -1.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+/* Join a and b with one slash; the caller frees. */
+char *
+fs_join(const char *a, const char *b)
+{
+	size_t	 la = strlen(a);
+
+	if (la == 0 || b[0] == '/')
+		return xstrdup(b);
+	if (a[la - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+/* The directory part of p ("." when there is none); the caller frees. */
+char *
+fs_dirname(const char *p)
+{
+	const char	*s = strrchr(p, '/');
+
+	if (s == NULL)
+		return xstrdup(".");
+	if (s == p)
+		return xstrdup("/");
+	return xstrndup(p, (size_t)(s - p));
+}
+
+const char *
+fs_basename(const char *p)
+{
+	const char	*s = strrchr(p, '/');
+
+	return s == NULL ? p : s + 1;
+}
+
+/*
+ * Resolve "." and ".." lexically in a relative path.  Returns NULL when
+ * the path climbs above its start or is absolute: callers refuse those.
+ */
+char *
+fs_normalize(const char *p)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*s, *e;
+	size_t		 n;
+
+	if (p[0] == '/')
+		return NULL;
+	for (s = p; *s != '\0'; s = *e ? e + 1 : e) {
+		if ((e = strchr(s, '/')) == NULL)
+			e = s + strlen(s);
+		n = (size_t)(e - s);
+		if (n == 0 || (n == 1 && s[0] == '.'))
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash;
+
+			if (b.len == 0) {
+				buf_release(&b);
+				return NULL;
+			}
+			slash = strrchr(b.data, '/');
+			buf_truncate(&b, slash ? (size_t)(slash - b.data) : 0);
+			continue;
+		}
+		if (b.len)
+			buf_putc(&b, '/');
+		buf_put(&b, s, n);
+	}
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The relative path from directory from to file to, both relative to
+ * the same root and normalised ("" is the root): from "a/b" to
+ * "a/c/d.html" is "../c/d.html".  The caller frees.
+ */
+char *
+fs_relpath(const char *from, const char *to)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i = 0, common = 0;
+	const char	*s;
+
+	/* The longest common run of whole directory names. */
+	for (;;) {
+		if (from[i] == '\0') {
+			if (to[i] == '/')
+				common = i + 1;
+			break;
+		}
+		if (from[i] != to[i])
+			break;
+		if (from[i] == '/')
+			common = i + 1;
+		i++;
+	}
+	if (from[0] != '\0' && !(from[i] == '\0' && to[i] == '/'))
+		for (s = from + common, buf_puts(&b, "../"); *s != '\0'; s++)
+			if (*s == '/')
+				buf_puts(&b, "../");
+	buf_puts(&b, to + common);
+	return buf_detach(&b, NULL);
+}
+
+int
+fs_isdir(const char *p)
+{
+	struct stat	 st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+fs_isfile(const char *p)
+{
+	struct stat	 st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/*
+ * Read a whole regular file, NUL-terminated; *data is the caller's.
+ * Files over FS_MAXFILE are refused.
+ */
+int
+fs_read(const char *path, char **data, size_t *len)
+{
+	struct stat	 st;
+	struct buf	 b = BUF_INIT;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return diag_sys(path, "cannot open");
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return diag_sys(path, "cannot stat");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return diag_sys(path, "not a regular file");
+	}
+	if ((uintmax_t)st.st_size > FS_MAXFILE) {
+		struct pos p = { path, 0, 0 };
+
+		close(fd);
+		return diag_err(&p, "file is larger than %u MiB",
+		    FS_MAXFILE >> 20);
+	}
+	buf_grow(&b, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(&b, 4096);
+		n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			close(fd);
+			buf_release(&b);
+			return diag_sys(path, "cannot read");
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.data[b.len] = '\0';
+		if (b.len > FS_MAXFILE) {
+			struct pos p = { path, 0, 0 };
+
+			close(fd);
+			buf_release(&b);
+			return diag_err(&p, "file is larger than %u MiB",
+			    FS_MAXFILE >> 20);
+		}
+	}
+	close(fd);
+	*data = buf_detach(&b, len);
+	return 0;
+}
+
+/* Write a whole file, creating its directory; every write is checked. */
+int
+fs_write(const char *path, const void *data, size_t len)
+{
+	const char	*p = data;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+		char *dir;
+
+		if (errno != ENOENT)
+			return diag_sys(path, "cannot create");
+		dir = fs_dirname(path);
+		if (fs_mkdirs(dir) == -1) {
+			free(dir);
+			return -1;
+		}
+		free(dir);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+			return diag_sys(path, "cannot create");
+	}
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return diag_sys(path, "cannot write");
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (close(fd) == -1)
+		return diag_sys(path, "cannot write");
+	return 0;
+}
+
+/* mkdir -p */
+int
+fs_mkdirs(const char *path)
+{
+	char	*p, *s;
+
+	if (fs_isdir(path))
+		return 0;
+	p = xstrdup(path);
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+			diag_sys(p, "cannot create directory");
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+		diag_sys(p, "cannot create directory");
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+/* rm -rf, without following symbolic links. */
+int
+fs_rmtree(const char *path)
+{
+	struct stat	 st;
+	char		**names, *p;
+	size_t		 i, n;
+	int		 rc = 0;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : diag_sys(path, "cannot stat");
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == -1 ? diag_sys(path, "cannot remove") : 0;
+	if ((names = fs_list(path, &n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		p = fs_join(path, names[i]);
+		if (fs_rmtree(p) == -1)
+			rc = -1;
+		free(p);
+	}
+	fs_list_free(names, n);
+	if (rmdir(path) == -1)
+		return diag_sys(path, "cannot remove");
+	return rc;
+}
+
+int
+fs_copy(const char *from, const char *to)
+{
+	char	*data;
+	size_t	 len;
+	int	 rc;
+
+	if (fs_read(from, &data, &len) == -1)
+		return -1;
+	rc = fs_write(to, data, len);
+	free(data);
+	return rc;
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The names in a directory but "." and "..", sorted bytewise so that
+ * every walk is deterministic; free with fs_list_free().
+ */
+char **
+fs_list(const char *path, size_t *np)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL;
+	size_t		 n = 0, cap = 0;
+
+	if ((d = opendir(path)) == NULL) {
+		diag_sys(path, "cannot open directory");
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		v[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
+	qsort(v, n, sizeof(*v), namecmp);
+	*np = n;
+	return v;
+}
+
+void
+fs_list_free(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -1,0 +1,604 @@
+/*
+ * Markdown to HTML for every page of a course, with cmark-gfm.  Two
+ * passes: the first parses every page and collects its heading anchors;
+ * the second checks and rewrites links and images (which may point at
+ * anchors of other pages), turns GitHub alerts into asides, hands the
+ * quizzes to quiz.c and renders.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+
+#include "extern.h"
+
+#define PLAIN_MAX	6000	/* folded characters of a page in the search index */
+
+struct mdpage {
+	cmark_parser	*parser;
+	cmark_node	*doc;
+};
+
+struct mdctx {
+	struct course	*c;
+	struct page	*pg;
+	const struct tval *i18n;
+	int		 opts;
+	int		 rc;
+};
+
+static const char *const alerts[][2] = {
+	{ "NOTE", "note" }, { "TIP", "tip" }, { "IMPORTANT", "important" },
+	{ "WARNING", "warning" }, { "CAUTION", "caution" },
+};
+
+static const char *const alert_en[] = { "Note", "Tip", "Important",
+	"Warning", "Caution" };
+
+/* Ids the page template uses; a heading never takes one of them. */
+static const char *const reserved[] = { "main", "toc", "search",
+	"search-results", "content", "top", NULL };
+
+static void
+nodepos(const struct page *pg, cmark_node *n, struct pos *p)
+{
+	p->file = pg->src;
+	p->line = (unsigned)cmark_node_get_start_line(n);
+	if (p->line)
+		p->line += pg->bodyline - 1;
+	p->col = (unsigned)cmark_node_get_start_column(n);
+}
+
+/* The plain text of a node's inline content. */
+static void
+plaintext(cmark_node *n, struct buf *b)
+{
+	cmark_iter	*it = cmark_iter_new(n);
+	cmark_event_type ev;
+	cmark_node	*cur;
+	const char	*lit;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cur = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(cur)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((lit = cmark_node_get_literal(cur)) != NULL)
+				buf_puts(b, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
+static int
+headingused(const struct page *pg, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; reserved[i] != NULL; i++)
+		if (strcmp(reserved[i], id) == 0)
+			return 1;
+	for (i = 0; i < pg->nheads; i++)
+		if (strcmp(pg->heads[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Pass one: the anchors of a page's headings, unique in the page. */
+static void
+anchors(struct page *pg, cmark_node *doc)
+{
+	cmark_node	*n, *prev;
+	struct buf	 t = BUF_INIT;
+	struct heading	*h;
+	char		*base, *id;
+	int		 k, level = 1;
+
+	for (n = cmark_node_first_child(doc); n != NULL;
+	    n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		prev = cmark_node_previous(n);
+		if (prev != NULL && quiz_is_directive(prev))
+			continue;
+		buf_truncate(&t, 0);
+		plaintext(n, &t);
+		base = slugify(t.data, t.len);
+		if (base[0] == '\0') {
+			free(base);
+			base = xstrdup("section");
+		}
+		id = xstrdup(base);
+		for (k = 1; headingused(pg, id); k++) {
+			free(id);
+			id = xasprintf("%s-%d", base, k);
+		}
+		free(base);
+		pg->heads = xreallocarray(pg->heads, pg->nheads + 1,
+		    sizeof(*pg->heads));
+		h = &pg->heads[pg->nheads++];
+		h->id = id;
+		h->text = xstrndup(t.data, t.len);
+		h->level = cmark_node_get_heading_level(n);
+		if (h->level == 1 || h->level > level + 1) {
+			struct pos p;
+
+			nodepos(pg, n, &p);
+			if (h->level == 1)
+				diag_warn(&p, "level-1 heading in the body: the "
+				    "page title is the only h1; start at ##");
+			else
+				diag_warn(&p, "heading level %d after level %d: "
+				    "do not skip levels", h->level, level);
+		}
+		level = h->level;
+	}
+	buf_release(&t);
+}
+
+static struct page *
+findpage(struct course *c, const char *src)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->npages; i++)
+		if (strcmp(c->pages[i]->src, src) == 0)
+			return c->pages[i];
+	return NULL;
+}
+
+static int
+hasanchor(const struct page *pg, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < pg->nheads; i++)
+		if (strcmp(pg->heads[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static char *
+urldecode(const char *s, size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		    hexval(s[i + 2]) >= 0) {
+			buf_putc(&b, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else
+			buf_putc(&b, s[i]);
+	return buf_detach(&b, NULL);
+}
+
+/* The output-relative URL from the current page to out, with #frag. */
+static char *
+relurl(const struct page *from, const char *out, const char *frag)
+{
+	char	*dir, *rel, *url;
+
+	dir = fs_dirname(from->out);
+	rel = fs_relpath(strcmp(dir, ".") == 0 ? "" : dir, out);
+	url = frag != NULL ? xasprintf("%s#%s", rel, frag) : xstrdup(rel);
+	free(dir);
+	free(rel);
+	return url;
+}
+
+/*
+ * Check one link or image and rewrite its URL: a .md file becomes its
+ * page, another file is copied under media/, an anchor must exist.
+ */
+static void
+checklink(struct mdctx *x, cmark_node *n)
+{
+	struct page	*pg = x->pg, *to;
+	struct pos	 p;
+	const char	*url = cmark_node_get_url(n), *hash, *q, *ext;
+	char		*path = NULL, *frag = NULL, *srcrel = NULL, *full = NULL;
+	char		*norm = NULL, *out = NULL;
+	int		 image = cmark_node_get_type(n) == CMARK_NODE_IMAGE;
+	size_t		 i, plen;
+
+	nodepos(pg, n, &p);
+	if (image && cmark_node_first_child(n) == NULL)
+		diag_warn(&p, "image '%s' has no alt text: describe it "
+		    "between the brackets", url ? url : "");
+	if (!image && cmark_node_first_child(n) == NULL)
+		diag_warn(&p, "link '%s' has no text", url ? url : "");
+	if (url == NULL || url[0] == '\0') {
+		x->rc = diag_err(&p, "empty %s URL", image ? "image" : "link");
+		return;
+	}
+	if (url[0] == '#') {
+		if (!hasanchor(pg, url + 1))
+			x->rc = diag_err(&p, "no heading with anchor '%s' "
+			    "in this page", url);
+		return;
+	}
+	for (i = 0; isalnum((unsigned char)url[i]) || url[i] == '+' ||
+	    url[i] == '-' || url[i] == '.'; i++)
+		continue;
+	if (url[i] == ':' && i > 0) {
+		if (!url_is_safe(url, strlen(url)))
+			x->rc = diag_err(&p, "refused URL scheme in '%s'", url);
+		else if (image)
+			x->rc = diag_err(&p, "image '%s' is not a file of the "
+			    "course: pages make no external requests", url);
+		return;
+	}
+	if (url[0] == '/' || url[0] == '\\') {
+		x->rc = diag_err(&p, "absolute path '%s': link files of the "
+		    "course relatively", url);
+		return;
+	}
+	hash = strchr(url, '#');
+	q = strchr(url, '?');
+	plen = strlen(url);
+	if (q != NULL && (hash == NULL || q < hash))
+		plen = (size_t)(q - url);
+	else if (hash != NULL)
+		plen = (size_t)(hash - url);
+	if (hash != NULL)
+		frag = urldecode(hash + 1, strlen(hash + 1));
+	path = urldecode(url, plen);
+
+	/* The page's directory, relative to the course. */
+	srcrel = xstrdup(pg->srcdir + strlen(x->c->dir) +
+	    (pg->srcdir[strlen(x->c->dir)] == '/'));
+	full = fs_join(srcrel, path);
+	norm = fs_normalize(full);
+	if (norm == NULL || strncmp(norm, "theme/", 6) == 0) {
+		x->rc = diag_err(&p, "'%s' leaves the course directory",
+		    url);
+		goto out;
+	}
+	ext = strrchr(norm, '.');
+	if (ext != NULL && strcmp(ext, ".md") == 0) {
+		char *src = fs_join(x->c->dir, norm);
+
+		to = findpage(x->c, src);
+		free(src);
+		if (to == NULL) {
+			x->rc = diag_err(&p, "link to '%s': no such lesson "
+			    "(or it is a draft)", url);
+			goto out;
+		}
+		if (frag != NULL && !hasanchor(to, frag)) {
+			x->rc = diag_err(&p, "link to '%s': no heading with "
+			    "anchor '#%s' in %s", url, frag, to->src);
+			goto out;
+		}
+		out = relurl(pg, to->out, frag);
+	} else {
+		char *src = fs_join(x->c->dir, norm);
+
+		if (!fs_isfile(src)) {
+			x->rc = diag_err(&p, "%s '%s' not found (looked for "
+			    "%s)", image ? "image" : "file", url, src);
+			free(src);
+			goto out;
+		}
+		free(src);
+		out = relurl(pg, course_asset(x->c, &p, norm), frag);
+	}
+	{
+		struct buf enc = BUF_INIT;
+
+		/* Percent-encode spaces and non-ASCII for the href. */
+		for (i = 0; out[i] != '\0'; i++) {
+			unsigned char ch = (unsigned char)out[i];
+
+			if (ch <= 0x20 || ch >= 0x7f || ch == '"' ||
+			    ch == '<' || ch == '>' || ch == '\\' ||
+			    ch == '^' || ch == '`' || ch == '{' ||
+			    ch == '|' || ch == '}' || ch == '%')
+				buf_printf(&enc, "%%%02X", ch);
+			else
+				buf_putc(&enc, ch);
+		}
+		cmark_node_set_url(n, enc.data);
+		buf_release(&enc);
+	}
+out:
+	free(path);
+	free(frag);
+	free(srcrel);
+	free(full);
+	free(norm);
+	free(out);
+}
+
+static const char *
+i18n(const struct tval *t, const char *key, const char *dflt)
+{
+	const struct tval *v = t != NULL ? tv_get(t, key) : NULL;
+
+	return v != NULL && v->type == TV_STR ? v->str : dflt;
+}
+
+/*
+ * A block quote whose first line is "[!NOTE]" (or TIP, IMPORTANT,
+ * WARNING, CAUTION) becomes an aside with a title in the course's
+ * language.  Returns the replacement, or NULL when n is no alert.
+ */
+static cmark_node *
+alert(struct mdctx *x, cmark_node *n)
+{
+	cmark_node	*para, *text, *next, *box, *kid;
+	const char	*lit, *label;
+	struct buf	 b = BUF_INIT;
+	size_t		 i, len;
+	char		 key[32];
+
+	para = cmark_node_first_child(n);
+	if (para == NULL || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH)
+		return NULL;
+	text = cmark_node_first_child(para);
+	if (text == NULL || cmark_node_get_type(text) != CMARK_NODE_TEXT)
+		return NULL;
+	lit = cmark_node_get_literal(text);
+	for (i = 0; i < sizeof(alerts) / sizeof(alerts[0]); i++) {
+		len = strlen(alerts[i][0]);
+		if (lit[0] == '[' && lit[1] == '!' &&
+		    strncasecmp(lit + 2, alerts[i][0], len) == 0 &&
+		    lit[2 + len] == ']')
+			break;
+	}
+	if (i == sizeof(alerts) / sizeof(alerts[0]))
+		return NULL;
+	/* Drop the marker and the line break after it. */
+	lit += 3 + strlen(alerts[i][0]);
+	while (*lit == ' ' || *lit == '\t')
+		lit++;
+	if (*lit != '\0')
+		cmark_node_set_literal(text, lit);
+	else {
+		next = cmark_node_next(text);
+		cmark_node_free(text);
+		if (next != NULL &&
+		    (cmark_node_get_type(next) == CMARK_NODE_SOFTBREAK ||
+		    cmark_node_get_type(next) == CMARK_NODE_LINEBREAK))
+			cmark_node_free(next);
+		if (cmark_node_first_child(para) == NULL)
+			cmark_node_free(para);
+	}
+	snprintf(key, sizeof(key), "alert_%s", alerts[i][1]);
+	label = i18n(x->i18n, key, alert_en[i]);
+	buf_printf(&b, "<aside class=\"alert alert-%s\" role=\"note\" "
+	    "aria-label=\"", alerts[i][1]);
+	esc_attr(&b, label, strlen(label));
+	buf_puts(&b, "\">\n<p class=\"alert-title\">");
+	esc_html(&b, label, strlen(label));
+	buf_puts(&b, "</p>\n");
+	box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(box, b.data);
+	cmark_node_set_on_exit(box, "</aside>\n");
+	buf_release(&b);
+	while ((kid = cmark_node_first_child(n)) != NULL) {
+		cmark_node_unlink(kid);
+		cmark_node_append_child(box, kid);
+	}
+	cmark_node_replace(n, box);
+	cmark_node_free(n);
+	return box;
+}
+
+/* A heading becomes a custom block carrying its anchor as id. */
+static cmark_node *
+heading(cmark_node *n, const struct heading *h)
+{
+	cmark_node	*box, *kid;
+	char		*on;
+	char		 off[16];
+	struct buf	 b = BUF_INIT;
+
+	buf_printf(&b, "<h%d id=\"", h->level);
+	esc_attr(&b, h->id, strlen(h->id));
+	buf_puts(&b, "\">");
+	on = buf_detach(&b, NULL);
+	snprintf(off, sizeof(off), "</h%d>\n", h->level);
+	box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(box, on);
+	cmark_node_set_on_exit(box, off);
+	free(on);
+	/* Inline children inside a custom block render as they are. */
+	while ((kid = cmark_node_first_child(n)) != NULL) {
+		cmark_node_unlink(kid);
+		cmark_node_append_child(box, kid);
+	}
+	cmark_node_replace(n, box);
+	cmark_node_free(n);
+	return box;
+}
+
+static int
+isdirective(const char *lit)
+{
+	while (*lit == ' ')
+		lit++;
+	return strncmp(lit, "<!--", 4) == 0 && strstr(lit, "-->") != NULL &&
+	    strstr(strstr(lit, "-->") + 3, "<") == NULL;
+}
+
+/* Pass two over one page. */
+static void
+transform(struct mdctx *x, cmark_node *doc)
+{
+	cmark_iter	*it;
+	cmark_event_type ev;
+	cmark_node	*n, *prev;
+	cmark_node	**quotes = NULL;
+	size_t		 h = 0, nquotes = 0;
+	struct pos	 p;
+
+	/* Headings (top level, as in pass one), in the same order. */
+	for (n = cmark_node_first_child(doc); n != NULL;
+	    n = cmark_node_next(n)) {
+		if (cmark_node_get_type(n) != CMARK_NODE_HEADING)
+			continue;
+		prev = cmark_node_previous(n);
+		if ((prev != NULL && quiz_is_directive(prev)) ||
+		    h >= x->pg->nheads)
+			continue;
+		n = heading(n, &x->pg->heads[h++]);
+	}
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			if (ev == CMARK_EVENT_ENTER)
+				checklink(x, n);
+			break;
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+			if (x->c->unsafe_html || quiz_is_directive(n) ||
+			    isdirective(cmark_node_get_literal(n)))
+				break;
+			nodepos(x->pg, n, &p);
+			diag_warn(&p, "raw HTML is not rendered: write "
+			    "Markdown, or set 'unsafe_html: true' in the "
+			    "course's _index.md");
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	/* Alerts last: replacing nodes under an iterator is unsafe. */
+	it = cmark_iter_new(doc);
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_EXIT &&
+		    cmark_node_get_type(n) == CMARK_NODE_BLOCK_QUOTE) {
+			quotes = xreallocarray(quotes, nquotes + 1,
+			    sizeof(*quotes));
+			quotes[nquotes++] = n;
+		}
+	}
+	cmark_iter_free(it);
+	for (h = 0; h < nquotes; h++)
+		alert(x, quotes[h]);
+	free(quotes);
+}
+
+/* The folded text of a page for the search index. */
+static char *
+searchtext(cmark_node *doc)
+{
+	struct buf	 t = BUF_INIT, f = BUF_INIT, out = BUF_INIT;
+	size_t		 i;
+	int		 space = 1;
+
+	plaintext(doc, &t);
+	fold_text(&f, t.data, t.len);
+	for (i = 0; i < f.len && out.len < PLAIN_MAX; i++) {
+		if (f.data[i] == ' ') {
+			if (!space)
+				buf_putc(&out, ' ');
+			space = 1;
+		} else {
+			buf_putc(&out, f.data[i]);
+			space = 0;
+		}
+	}
+	if (out.len && out.data[out.len - 1] == ' ')
+		buf_truncate(&out, out.len - 1);
+	buf_release(&t);
+	buf_release(&f);
+	return buf_detach(&out, NULL);
+}
+
+static cmark_parser *
+newparser(int opts)
+{
+	static const char *const exts[] = { "table", "strikethrough",
+	    "autolink", "tasklist" };
+	cmark_parser	*p;
+	size_t		 i;
+
+	p = cmark_parser_new(opts);
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		cmark_parser_attach_syntax_extension(p,
+		    cmark_find_syntax_extension(exts[i]));
+	return p;
+}
+
+/*
+ * Render every page of the course into page->html (and page->plain,
+ * page->heads, page->quizzes, course->assets).  i18n gives the alert
+ * titles.  Reports diagnostics; returns -1 when any page had errors.
+ */
+int
+md_render_course(struct course *c, const struct tval *i18ns)
+{
+	struct mdpage	*md;
+	struct mdctx	 x;
+	struct page	*pg;
+	size_t		 i;
+	char		*html;
+	int		 opts;
+
+	cmark_gfm_core_extensions_ensure_registered();
+	opts = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG |
+	    (c->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	if (c->unsafe_html)
+		diag_warn(&(struct pos){ c->page.src, 1, 1 }, "unsafe_html "
+		    "is set: raw HTML in lessons goes to learners unchecked");
+	md = xcalloc(c->npages, sizeof(*md));
+	for (i = 0; i < c->npages; i++) {
+		pg = c->pages[i];
+		md[i].parser = newparser(opts);
+		cmark_parser_feed(md[i].parser, pg->body, pg->bodylen);
+		md[i].doc = cmark_parser_finish(md[i].parser);
+		cmark_consolidate_text_nodes(md[i].doc);
+		anchors(pg, md[i].doc);
+	}
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.i18n = i18ns;
+	x.opts = opts;
+	for (i = 0; i < c->npages; i++) {
+		pg = x.pg = c->pages[i];
+		transform(&x, md[i].doc);
+		if (quiz_extract(pg, md[i].doc, opts) == -1)
+			x.rc = -1;
+		pg->plain = searchtext(md[i].doc);
+		html = cmark_render_html(md[i].doc, opts,
+		    cmark_parser_get_syntax_extensions(md[i].parser));
+		pg->html = xstrdup(html);
+		free(html);
+		cmark_node_free(md[i].doc);
+		cmark_parser_free(md[i].parser);
+	}
+	free(md);
+	if (quiz_check_course(c) == -1)
+		x.rc = -1;
+	return x.rc;
+}

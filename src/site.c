@@ -1,0 +1,581 @@
+/*
+ * Write the site: every page of every course through the theme's
+ * templates, the theme's assets, the media, the generated course data
+ * and search index, then the SCORM packages.  Everything goes into a
+ * temporary directory beside the output, renamed into place only when
+ * the whole build succeeded, so a failed build never damages the last
+ * good output.
+ */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+volatile sig_atomic_t site_interrupted;
+
+struct out {
+	const struct opts *o;
+	char		*tmp;	/* OUT/.binome-tmp-PID */
+	char		*site;	/* tmp/site */
+	char		*scorm;	/* tmp/scorm */
+};
+
+static const char *
+orempty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+static void
+strlist(struct tval *map, const char *key, char **v, size_t n)
+{
+	struct tval	*l = tv_list(map, key);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		tv_str(l, NULL, v[i]);
+}
+
+static void
+pagelink(struct tval *map, const char *key, const struct page *from,
+    const struct page *to)
+{
+	struct tval	*m;
+	char		*dir, *href;
+
+	if (to == NULL) {
+		tv_bool(map, key, 0);
+		return;
+	}
+	dir = fs_dirname(from->out);
+	href = fs_relpath(strcmp(dir, ".") == 0 ? "" : dir, to->out);
+	m = tv_map(map, key);
+	tv_str(m, "title", to->title);
+	tv_str(m, "href", href);
+	tv_int(m, "index", (long)to->index);
+	free(href);
+	free(dir);
+}
+
+static char *
+href(const struct page *from, const struct page *to)
+{
+	char	*dir, *h;
+
+	dir = fs_dirname(from->out);
+	h = fs_relpath(strcmp(dir, ".") == 0 ? "" : dir, to->out);
+	free(dir);
+	return h;
+}
+
+/* The stable id of a page: "module/lesson" by slugs, "" for the home. */
+static char *
+pageid(const struct page *pg)
+{
+	if (pg->kind == PAGE_COURSE)
+		return xstrdup("");
+	if (pg->kind == PAGE_MODULE)
+		return xstrdup(pg->slug);
+	return xasprintf("%s/%s", pg->module->page.slug, pg->slug);
+}
+
+/* Everything page.html sees; see themes/default/README.md. */
+/* Copy the theme's strings under "i18n". */
+static void
+attach(struct tval *root, const char *key, const struct tval *s)
+{
+	struct tval	*m = tv_map(root, key);
+	size_t		 i;
+
+	for (i = 0; s != NULL && i < s->nkids; i++)
+		if (s->kids[i].type == TV_STR)
+			tv_strn(m, s->kids[i].key, s->kids[i].str,
+			    s->kids[i].len);
+}
+
+static struct tval *
+pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
+{
+	struct tval	*root, *m, *toc, *it, *ls, *li, *bc;
+	const struct page *prev, *next;
+	const struct module *mod;
+	char		*h, *id, *dir;
+	const char	*rootpath;
+	size_t		 i, j;
+	int		 depth;
+
+	root = tv_map(NULL, NULL);
+	depth = strchr(pg->out, '/') != NULL;
+	rootpath = depth ? "../" : "";
+	tv_str(root, "lang", c->lang);
+	attach(root, "i18n", i18n);
+	tv_str(root, "root", rootpath);
+	dir = xasprintf("%sassets/", rootpath);
+	tv_str(root, "assets", dir);
+	free(dir);
+	tv_str(root, "siteroot", depth ? "../../" : "../");
+
+	m = tv_map(root, "course");
+	tv_str(m, "title", c->page.title);
+	tv_str(m, "id", c->id);
+	tv_str(m, "version", c->version);
+	tv_str(m, "description", orempty(c->page.description));
+	tv_str(m, "audience", orempty(c->audience));
+	tv_str(m, "duration", orempty(c->page.duration));
+	h = href(pg, &c->page);
+	tv_str(m, "href", h);
+	free(h);
+	strlist(m, "authors", c->authors, c->nauthors);
+
+	m = tv_map(root, "page");
+	tv_str(m, "kind", pg->kind == PAGE_COURSE ? "course" :
+	    pg->kind == PAGE_MODULE ? "module" : "lesson");
+	tv_bool(m, "is_course", pg->kind == PAGE_COURSE);
+	tv_bool(m, "is_module", pg->kind == PAGE_MODULE);
+	tv_bool(m, "is_lesson", pg->kind == PAGE_LESSON);
+	tv_str(m, "title", pg->title);
+	tv_str(m, "description", orempty(pg->description));
+	tv_str(m, "duration", orempty(pg->duration));
+	strlist(m, "objectives", pg->objectives, pg->nobjectives);
+	tv_int(m, "index", (long)pg->index);
+	id = pageid(pg);
+	tv_str(m, "id", id);
+	free(id);
+	mod = pg->kind == PAGE_LESSON ? pg->module : NULL;
+	tv_str(m, "module_title", mod ? mod->page.title : "");
+	h = mod ? href(pg, &mod->page) : NULL;
+	tv_str(m, "module_href", orempty(h));
+	free(h);
+	tv_bool(m, "has_quiz", pg->nquizzes > 0);
+	tv_bool(m, "assessment", pg->assessment && pg->nquizzes > 0);
+
+	tv_str(root, "body", pg->html);
+
+	for (j = 0; j < 2; j++) {
+		toc = tv_list(root, j == 0 ? "toc" : "modules");
+		for (i = 0; i < c->nmodules; i++) {
+			const struct module *md = c->modules[i];
+			size_t k;
+
+			it = tv_item(toc);
+			tv_str(it, "title", md->page.title);
+			h = href(pg, &md->page);
+			tv_str(it, "href", h);
+			free(h);
+			tv_int(it, "index", (long)md->page.index);
+			tv_bool(it, "current", pg == &md->page);
+			tv_bool(it, "open", pg->module == md);
+			ls = tv_list(it, "lessons");
+			for (k = 0; k < md->nlessons; k++) {
+				li = tv_item(ls);
+				tv_str(li, "title", md->lessons[k]->title);
+				h = href(pg, md->lessons[k]);
+				tv_str(li, "href", h);
+				free(h);
+				tv_int(li, "index", (long)md->lessons[k]->index);
+				tv_bool(li, "current", pg == md->lessons[k]);
+			}
+		}
+	}
+
+	bc = tv_list(root, "breadcrumbs");
+	if (pg->kind != PAGE_COURSE) {
+		it = tv_item(bc);
+		tv_str(it, "title", c->page.title);
+		h = href(pg, &c->page);
+		tv_str(it, "href", h);
+		free(h);
+	}
+	if (pg->kind == PAGE_LESSON) {
+		it = tv_item(bc);
+		tv_str(it, "title", pg->module->page.title);
+		h = href(pg, &pg->module->page);
+		tv_str(it, "href", h);
+		free(h);
+	}
+
+	prev = pg->index > 0 ? c->pages[pg->index - 1] : NULL;
+	next = pg->index + 1 < c->npages ? c->pages[pg->index + 1] : NULL;
+	pagelink(root, "prev", pg, prev);
+	pagelink(root, "next", pg, next);
+	return root;
+}
+
+static void
+jsonstr(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	esc_json(b, s, strlen(s));
+	buf_putc(b, '"');
+}
+
+/* assets/course.js: window.BINOME_COURSE, the run-time's map. */
+static void
+coursejs(const struct course *c, struct buf *b)
+{
+	const struct module *m;
+	const struct page *pg;
+	const struct quiz *q;
+	size_t		 i, j, k, n;
+	long		 max;
+	char		*id;
+
+	buf_puts(b, "window.BINOME_COURSE = {\"id\":");
+	jsonstr(b, c->id);
+	buf_puts(b, ",\"version\":");
+	jsonstr(b, c->version);
+	buf_puts(b, ",\"title\":");
+	jsonstr(b, c->page.title);
+	buf_puts(b, ",\"lang\":");
+	jsonstr(b, c->lang);
+	buf_printf(b, ",\"pass\":%ld,\n\"pages\":[", c->pass);
+	for (i = 0; i < c->npages; i++) {
+		pg = c->pages[i];
+		id = pageid(pg);
+		buf_puts(b, i ? ",\n{\"id\":" : "\n{\"id\":");
+		jsonstr(b, id);
+		free(id);
+		buf_puts(b, ",\"href\":");
+		jsonstr(b, pg->out);
+		buf_puts(b, ",\"title\":");
+		jsonstr(b, pg->title);
+		buf_printf(b, ",\"kind\":\"%s\",\"module\":%ld}",
+		    pg->kind == PAGE_COURSE ? "course" :
+		    pg->kind == PAGE_MODULE ? "module" : "lesson",
+		    pg->kind == PAGE_COURSE ? -1L : (long)pg->module->index);
+	}
+	buf_puts(b, "],\n\"modules\":[");
+	for (i = 0; i < c->nmodules; i++) {
+		m = c->modules[i];
+		buf_puts(b, i ? ",\n{\"title\":" : "\n{\"title\":");
+		jsonstr(b, m->page.title);
+		buf_puts(b, ",\"href\":");
+		jsonstr(b, m->page.out);
+		buf_printf(b, ",\"page\":%zu,\"lessons\":[", m->page.index);
+		for (j = 0; j < m->nlessons; j++)
+			buf_printf(b, "%s%zu", j ? "," : "",
+			    m->lessons[j]->index);
+		buf_puts(b, "],\"assessment\":");
+		for (max = 0, n = 0, j = 0; j < m->nlessons; j++)
+			for (k = 0; k < m->lessons[j]->nquizzes; k++) {
+				q = m->lessons[j]->quizzes[k];
+				if (q->graded && q->type != QUIZ_REFLECT) {
+					max += q->points;
+					n++;
+				}
+			}
+		if (n == 0) {
+			buf_puts(b, "null}");
+			continue;
+		}
+		buf_printf(b, "{\"pass\":%ld,\"attempts\":%ld,\"shuffle\":%s,"
+		    "\"show_answers\":%s,\"max\":%ld,\"quizzes\":[",
+		    m->assess.set ? m->assess.pass : c->pass,
+		    m->assess.set ? m->assess.attempts : 0L,
+		    m->assess.shuffle ? "true" : "false",
+		    !m->assess.set || m->assess.show_answers ? "true" : "false",
+		    max);
+		for (n = 0, j = 0; j < m->nlessons; j++)
+			for (k = 0; k < m->lessons[j]->nquizzes; k++) {
+				q = m->lessons[j]->quizzes[k];
+				if (!q->graded || q->type == QUIZ_REFLECT)
+					continue;
+				if (n++)
+					buf_putc(b, ',');
+				jsonstr(b, q->id);
+			}
+		buf_puts(b, "]}}");
+	}
+	buf_puts(b, "],\n\"quizzes\":{");
+	for (n = 0, i = 0; i < c->npages; i++) {
+		pg = c->pages[i];
+		for (k = 0; k < pg->nquizzes; k++) {
+			q = pg->quizzes[k];
+			buf_puts(b, n++ ? ",\n" : "\n");
+			jsonstr(b, q->id);
+			buf_printf(b, ":{\"page\":%zu,\"module\":%ld,"
+			    "\"type\":\"%s\",\"points\":%ld,\"graded\":%s}",
+			    pg->index, pg->kind == PAGE_COURSE ? -1L :
+			    (long)pg->module->index, quiz_type_name(q->type),
+			    q->points, q->graded ? "true" : "false");
+		}
+	}
+	buf_puts(b, "}};\n");
+}
+
+/* assets/search-index.js: titles and folded text of every page. */
+static void
+searchjs(const struct course *c, struct buf *b)
+{
+	const struct page *pg;
+	size_t		 i;
+
+	buf_puts(b, "(window.BINOME_SEARCH = window.BINOME_SEARCH || [])"
+	    ".push({\"d\":");
+	jsonstr(b, c->id);
+	buf_puts(b, ",\"c\":");
+	jsonstr(b, c->page.title);
+	buf_puts(b, ",\"p\":[");
+	for (i = 0; i < c->npages; i++) {
+		pg = c->pages[i];
+		buf_puts(b, i ? ",\n{\"t\":" : "\n{\"t\":");
+		jsonstr(b, pg->title);
+		buf_puts(b, ",\"h\":");
+		jsonstr(b, pg->out);
+		buf_puts(b, ",\"x\":");
+		jsonstr(b, orempty(pg->plain));
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "]});\n");
+}
+
+static int
+writebuf(const char *dir, const char *name, const struct buf *b)
+{
+	char	*path = fs_join(dir, name);
+	int	 rc;
+
+	rc = fs_write(path, b->data, b->len);
+	free(path);
+	return rc;
+}
+
+/* Render one page through page.html into the course's output dir. */
+static int
+writepage(const struct course *c, struct theme *th, const struct page *pg,
+    const char *dir, struct buf *b)
+{
+	const struct tmpl *t;
+	struct tval	*data;
+	int		 rc;
+
+	if ((t = theme_tmpl(th, "page.html")) == NULL)
+		return -1;
+	data = pagedata(c, pg, theme_i18n(th));
+	buf_truncate(b, 0);
+	rc = tmpl_render(t, b, data);
+	tv_release(data);
+	free(data);
+	if (rc == -1)
+		return -1;
+	return writebuf(dir, pg->out, b);
+}
+
+static int
+copyfiles(struct theme *th, const struct course *c, const char *dir)
+{
+	char		**files, *src, *dst;
+	size_t		 n, i;
+	int		 rc = 0;
+
+	files = theme_files(th, "assets", &n);
+	for (i = 0; files != NULL && i < n; i++) {
+		src = theme_path(th, files[i]);
+		dst = fs_join(dir, files[i]);
+		if (src == NULL || fs_copy(src, dst) == -1)
+			rc = -1;
+		free(src);
+		free(dst);
+		free(files[i]);
+	}
+	free(files);
+	for (i = 0; i < c->nassets; i++) {
+		dst = fs_join(dir, c->assets[i].out);
+		if (fs_copy(c->assets[i].src, dst) == -1)
+			rc = -1;
+		free(dst);
+	}
+	return rc;
+}
+
+/* Build one course into out->site/<id>/ and its packages. */
+static int
+course(struct course *c, const struct out *out, struct theme *th)
+{
+	struct buf	 b = BUF_INIT;
+	char		*dir;
+	size_t		 i;
+	unsigned	 before = diag_errors;
+
+	if (md_render_course(c, theme_i18n(th)) == -1 ||
+	    diag_errors != before)
+		return -1;
+	dir = fs_join(out->site, c->id);
+	for (i = 0; i < c->npages && !site_interrupted; i++)
+		if (writepage(c, th, c->pages[i], dir, &b) == -1)
+			break;
+	if (diag_errors == before && !site_interrupted) {
+		copyfiles(th, c, dir);
+		buf_truncate(&b, 0);
+		coursejs(c, &b);
+		writebuf(dir, "assets/course.js", &b);
+		buf_truncate(&b, 0);
+		searchjs(c, &b);
+		writebuf(dir, "assets/search-index.js", &b);
+	}
+	if (diag_errors == before && !site_interrupted)
+		scorm_build(c, th, out->o, dir, out->scorm);
+	buf_release(&b);
+	free(dir);
+	return diag_errors == before ? 0 : -1;
+}
+
+/* The site root: the list of courses, in the first course's language. */
+static int
+rootindex(struct course **cs, size_t n, const struct out *out)
+{
+	struct theme	*th;
+	const struct tmpl *t;
+	struct tval	*root, *l, *it;
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	int		 rc = -1;
+	char		*h;
+
+	th = theme_open(out->o->theme, NULL, n ? cs[0]->lang : "en");
+	if (th == NULL || (t = theme_tmpl(th, "index.html")) == NULL) {
+		theme_free(th);
+		return -1;
+	}
+	root = tv_map(NULL, NULL);
+	tv_str(root, "lang", n ? cs[0]->lang : "en");
+	attach(root, "i18n", theme_i18n(th));
+	tv_str(root, "title", n == 1 ? cs[0]->page.title : "");
+	l = tv_list(root, "courses");
+	for (i = 0; i < n; i++) {
+		it = tv_item(l);
+		tv_str(it, "title", cs[i]->page.title);
+		tv_str(it, "description", orempty(cs[i]->page.description));
+		h = xasprintf("%s/index.html", cs[i]->id);
+		tv_str(it, "href", h);
+		free(h);
+		tv_str(it, "duration", orempty(cs[i]->page.duration));
+		tv_str(it, "lang", cs[i]->lang);
+		tv_str(it, "dir", cs[i]->id);
+	}
+	if (tmpl_render(t, &b, root) == 0)
+		rc = writebuf(out->site, "index.html", &b);
+	tv_release(root);
+	free(root);
+	buf_release(&b);
+	theme_free(th);
+	return rc;
+}
+
+/*
+ * Swap the new output into place: OUT/site and OUT/scorm are replaced
+ * by rename, the old ones removed after.
+ */
+static int
+swap(const struct out *out, const char *name)
+{
+	char	*from, *to, *old;
+	int	 rc = 0;
+
+	from = fs_join(out->tmp, name);
+	to = fs_join(out->o->out, name);
+	old = xasprintf("%s/old-%s", out->tmp, name);
+	if (fs_isdir(to) && rename(to, old) == -1)
+		rc = diag_sys(to, "cannot move the old output aside");
+	else if (rename(from, to) == -1) {
+		rc = diag_sys(to, "cannot move the new output in place");
+		rename(old, to);
+	}
+	free(from);
+	free(to);
+	free(old);
+	return rc;
+}
+
+static void
+onsignal(int sig)
+{
+	(void)sig;
+	site_interrupted = 1;
+}
+
+/*
+ * Build the site and the packages of every course.  Nothing in the
+ * output directory changes unless every course built without error.
+ * Returns -1 after reporting errors.
+ */
+int
+site_build(struct course **cs, size_t n, const struct opts *o)
+{
+	struct out	 out;
+	struct theme	*th;
+	struct sigaction sa;
+	char		*lock;
+	size_t		 i, j;
+	int		 fd, rc = 0;
+
+	if (fs_mkdirs(o->out) == -1)
+		return -1;
+	/* One build at a time per output directory. */
+	lock = fs_join(o->out, ".binome.lock");
+	if ((fd = open(lock, O_RDWR | O_CREAT, 0644)) == -1) {
+		diag_sys(lock, "cannot create the lock file");
+		free(lock);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		diag_note("binome: waiting for another build of %s", o->out);
+		if (flock(fd, LOCK_EX) == -1) {
+			diag_sys(lock, "cannot lock");
+			close(fd);
+			free(lock);
+			return -1;
+		}
+	}
+	free(lock);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	memset(&out, 0, sizeof(out));
+	out.o = o;
+	out.tmp = xasprintf("%s/.binome-tmp", o->out);
+	fs_rmtree(out.tmp);	/* left by an interrupted build */
+	out.site = fs_join(out.tmp, "site");
+	out.scorm = fs_join(out.tmp, "scorm");
+	if (fs_mkdirs(out.site) == -1 || fs_mkdirs(out.scorm) == -1)
+		rc = -1;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(cs[i]->id, cs[j]->id) == 0) {
+				struct pos p = { cs[i]->page.src, 1, 1 };
+
+				diag_err(&p, "course id '%s' is also used by %s",
+				    cs[i]->id, cs[j]->page.src);
+			}
+	for (i = 0; i < n && !site_interrupted; i++) {
+		th = theme_open(o->theme, cs[i]->themedir, cs[i]->lang);
+		if (th == NULL || course(cs[i], &out, th) == -1)
+			rc = -1;
+		theme_free(th);
+	}
+	if (rc == 0 && diag_errors == 0 && !site_interrupted)
+		rc = rootindex(cs, n, &out);
+	if (site_interrupted)
+		rc = diag_err(NULL, "interrupted: the previous output is "
+		    "left as it was");
+	if (rc == 0 && diag_errors == 0 && !o->check) {
+		if (swap(&out, "site") == -1 || swap(&out, "scorm") == -1)
+			rc = -1;
+	}
+	fs_rmtree(out.tmp);
+	free(out.tmp);
+	free(out.site);
+	free(out.scorm);
+	close(fd);
+	return rc == 0 && diag_errors == 0 ? 0 : -1;
+}
