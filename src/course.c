@@ -234,6 +234,7 @@ loadpage(struct course *c, struct page *pg, struct module *m,
 	struct frontmatter fm;
 	int		 rc;
 
+	memset(&fm, 0, sizeof(fm));
 	pg->srcdir = fs_dirname(pg->src);
 	if ((rc = readpage(pg, &fm)) == 0)
 		rc = keys(c, pg, m, &fm.root, scope);
@@ -401,6 +402,7 @@ place(struct course *c)
 					rc = diag_err(&p, "lesson slug '%s' is "
 					    "also used by %s", l->slug,
 					    m->lessons[k]->src);
+					break;
 				}
 			if (strcmp(l->slug, "index") == 0) {
 				struct pos p = { l->src, 1, 1 };
