@@ -4,7 +4,7 @@
 # and, for builds that succeed, expect/ (the pages and generated data,
 # theme assets left out).  REGEN=1 rewrites the expected files.
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bin="$root/${BIN:-build/binome}"
+case ${BIN:=build/binome} in /*) bin=$BIN ;; *) bin=$root/$BIN ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
