@@ -65,15 +65,12 @@ test: deps $(BIN) units
 	@BIN=$(BIN) O=$(O) sh tests/run.sh
 
 # The unit and regress tests again under ASan and UBSan.
+SAN	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=undefined
 check: deps
-	$(MAKE) O=build/asan BIN=build/asan/$(PROG) \
-	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" $(BIN_ASAN) build/asan/$(PROG) units-asan
+	$(MAKE) O=build/asan BIN=build/asan/$(PROG) CFLAGS="$(SAN)" \
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/$(PROG) units
 	BIN=build/asan/$(PROG) O=build/asan NOE2E=1 sh tests/run.sh
-
-units-asan:
-	$(MAKE) O=build/asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
-	    LDFLAGS="-fsanitize=address,undefined" units
 
 regen: $(BIN)
 	REGEN=1 BIN=$(BIN) O=$(O) NOE2E=1 sh tests/run.sh
@@ -94,4 +91,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all deps site units test check units-asan regen install uninstall clean
+.PHONY: all deps site units test check regen install uninstall clean

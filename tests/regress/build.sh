@@ -1,0 +1,56 @@
+#!/bin/sh
+# Properties of whole builds: determinism, failed builds leave the last
+# output intact, check writes nothing, exit codes, JSON diagnostics.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case ${BIN:=build/binome} in /*) bin=$BIN ;; *) bin=$root/$BIN ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+theme="--theme $root/themes/default"
+course=$root/tests/regress/course/basic/content
+
+ok() { echo "ok - build/$1"; }
+notok() { echo "not ok - build/$1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+
+"$bin" build -q $theme -o "$tmp/a" "$course" 2>/dev/null
+"$bin" build -q $theme -o "$tmp/b" "$course" 2>/dev/null
+check "two builds are byte-identical" \
+    "[ -f '$tmp/a/site/index.html' ] && diff -r '$tmp/a/site' '$tmp/b/site' >/dev/null && diff -r '$tmp/a/scorm' '$tmp/b/scorm' >/dev/null"
+
+# A broken course must not touch the previous output.
+cp -R "$course" "$tmp/broken"
+printf -- '---\ntitle: [\n---\n' > "$tmp/broken/c/01-m/01-l.md"
+cp -R "$tmp/a/site" "$tmp/before"
+"$bin" build -q $theme -o "$tmp/a" "$tmp/broken" 2>/dev/null
+rc=$?
+check "a failed build exits 1" "[ $rc = 1 ]"
+check "a failed build leaves the previous site" \
+    "diff -r '$tmp/before' '$tmp/a/site' >/dev/null"
+check "a failed build leaves no temporary files" \
+    "[ -z \"\$(ls -A '$tmp/a' | grep -v -e '^site\$' -e '^scorm\$' -e '^.binome.lock\$')\" ]"
+
+"$bin" check $theme -o "$tmp/c" "$course" 2>/dev/null
+rc=$?
+check "check exits 0 on a good course" "[ $rc = 0 ]"
+check "check writes no site" "[ ! -e '$tmp/c/site' ]"
+"$bin" check $theme -o "$tmp/c" "$tmp/broken" 2>/dev/null
+check "check exits 1 on errors" "[ $? = 1 ]"
+
+"$bin" frobnicate >/dev/null 2>&1
+check "an unknown command exits 2" "[ $? = 2 ]"
+"$bin" build --target scorm3 >/dev/null 2>&1
+check "an unknown target exits 2" "[ $? = 2 ]"
+"$bin" build --nope >/dev/null 2>&1
+check "an unknown option exits 2" "[ $? = 2 ]"
+"$bin" build $theme -o "$tmp/d" "$tmp/nowhere" 2>/dev/null
+check "a missing directory exits 1" "[ $? = 1 ]"
+"$bin" --version | grep -q '^binome [0-9]'
+check "--version prints the version" "[ $? = 0 ]"
+
+# Warnings: counted, fatal with --werror, JSON on request.
+uk=$root/tests/regress/course/unknown-key/content
+"$bin" check $theme --werror -o "$tmp/e" "$uk" 2>/dev/null
+check "--werror turns a warning into a failure" "[ $? = 1 ]"
+"$bin" check $theme --format json -o "$tmp/e" "$uk" 2> "$tmp/json"
+check "--format json prints one object per diagnostic" \
+    "grep -q '^{\"file\":\".*01-l.md\",\"line\":3,\"column\":1,\"severity\":\"warning\",\"message\":\"unknown key ' \"$tmp/json\""
