@@ -82,6 +82,7 @@ int	 fs_rmtree(const char *);
 int	 fs_copy(const char *, const char *);
 int	 fs_isdir(const char *);
 int	 fs_isfile(const char *);
+int	 fs_inside(const char *, const char *);
 char	**fs_list(const char *, size_t *);
 void	 fs_list_free(char **, size_t);
 
@@ -263,6 +264,10 @@ enum quiztype {
 	QUIZ_REFLECT
 };
 
+/*
+ * One option of a choice question, one accepted answer (short), one
+ * left item (match) or one item in the right order (order).
+ */
 struct quizopt {
 	char		*html;	/* rendered option text (inline HTML) */
 	char		*text;	/* plain text, for the LMS */
@@ -278,8 +283,10 @@ struct quiz {
 	enum quiztype	 type;
 	long		 points;
 	int		 loose;	/* QUIZ_SHORT: ignore case and accents */
-	long		 maxlength;	/* QUIZ_REFLECT */
+	long		 maxlength;	/* QUIZ_SHORT, QUIZ_REFLECT: input cap */
 	int		 graded;	/* in an assessment lesson */
+	int		 autoid;	/* id derived from the heading */
+	int		 level;	/* heading level of the prompt */
 	char		*prompt;	/* heading, inline HTML */
 	char		*prompttext;	/* heading, plain */
 	char		*intro;	/* HTML between heading and list */

@@ -117,6 +117,27 @@ fs_relpath(const char *from, const char *to)
 	return buf_detach(&b, NULL);
 }
 
+/* Is path, with every symbolic link resolved, inside dir? */
+int
+fs_inside(const char *dir, const char *path)
+{
+	char	*d, *p;
+	size_t	 n;
+	int	 in;
+
+	if ((d = realpath(dir, NULL)) == NULL)
+		return 0;
+	if ((p = realpath(path, NULL)) == NULL) {
+		free(d);
+		return 0;
+	}
+	n = strlen(d);
+	in = strncmp(d, p, n) == 0 && (p[n] == '/' || p[n] == '\0');
+	free(d);
+	free(p);
+	return in;
+}
+
 int
 fs_isdir(const char *p)
 {

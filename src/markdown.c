@@ -303,6 +303,12 @@ checklink(struct mdctx *x, cmark_node *n)
 			free(src);
 			goto out;
 		}
+		if (!fs_inside(x->c->dir, src)) {
+			x->rc = diag_err(&p, "'%s' is a link to a file outside "
+			    "the course: copy the file into the course", url);
+			free(src);
+			goto out;
+		}
 		free(src);
 		out = relurl(pg, course_asset(x->c, &p, norm), frag);
 	}
