@@ -60,7 +60,7 @@ site: $(BIN)
 
 units: $(UNITS)
 
-test: deps $(BIN) units
+test: deps $(BIN) units replay
 	@sh tests/setup.sh
 	@BIN=$(BIN) O=$(O) sh tests/run.sh
 
@@ -69,8 +69,34 @@ SAN	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	   -fno-sanitize-recover=undefined
 check: deps
 	$(MAKE) O=build/asan BIN=build/asan/$(PROG) CFLAGS="$(SAN)" \
-	    LDFLAGS="-fsanitize=address,undefined" build/asan/$(PROG) units
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/$(PROG) units \
+	    replay
 	BIN=build/asan/$(PROG) O=build/asan NOE2E=1 sh tests/run.sh
+
+# Fuzz targets: libFuzzer with clang (`make fuzz`, FUZZTIME seconds
+# each), and a replay of every corpus file without it (`make check`).
+FUZZ	 = frontmatter template lesson
+FUZZTIME ?= 60
+replay: $(LIBOBJS)
+	@mkdir -p $(O)/fuzz
+	for t in $(FUZZ); do \
+		$(CC) $(STD) -Isrc $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) \
+		    -o $(O)/fuzz/replay_$$t tests/fuzz/fuzz_$$t.c \
+		    tests/fuzz/replay.c $(LIBOBJS) $(PKG_LIBS) || exit 1; \
+	done
+
+fuzz: deps
+	@command -v clang >/dev/null || apt-get install -y -q clang
+	@mkdir -p build/fuzz
+	for t in $(FUZZ); do \
+		clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+		    $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+		    $(filter-out src/main.c,$(SRCS)) $(PKG_LIBS) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$t; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -timeout=10 \
+		    -rss_limit_mb=4096 build/fuzz/corpus-$$t \
+		    tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 regen: $(BIN)
 	REGEN=1 BIN=$(BIN) O=$(O) NOE2E=1 sh tests/run.sh
@@ -91,4 +117,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all deps site units test check regen install uninstall clean
+.PHONY: all deps site units test check replay fuzz regen install uninstall clean

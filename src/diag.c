@@ -12,6 +12,7 @@
 int		 diag_quiet;
 int		 diag_werror;
 int		 diag_json;
+int		 diag_mute;
 unsigned	 diag_errors, diag_warnings;
 
 static void
@@ -21,6 +22,8 @@ emit(const struct pos *p, const char *level, const char *fmt, va_list ap)
 	va_list		 cp;
 	int		 n;
 
+	if (diag_mute)
+		return;
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);

@@ -21,6 +21,15 @@ for t in "$O"/tests/t_*; do
 	count build/.t.out
 done
 
+# Every fuzz corpus file through its target (built by `make replay`).
+for t in frontmatter template lesson; do
+	r="$O/fuzz/replay_$t"
+	[ -x "$r" ] || continue
+	"$r" tests/fuzz/corpus/$t/* > build/.t.out 2>&1 ||
+	    echo "not ok - fuzz replay $t exited $?" >> build/.t.out
+	count build/.t.out
+done
+
 for t in tests/regress/*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" > build/.t.out 2>&1 || true
