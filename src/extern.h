@@ -56,6 +56,7 @@ struct pos {
 extern int	 diag_quiet;	/* -q: no warnings on stderr */
 extern int	 diag_werror;	/* --werror: warnings count as errors */
 extern int	 diag_json;	/* --format json: one JSON object per line */
+extern int	 diag_mute;	/* fuzzing: print nothing, still count */
 extern unsigned	 diag_errors, diag_warnings;
 
 int	 diag_err(const struct pos *, const char *, ...)
