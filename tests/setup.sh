@@ -9,6 +9,7 @@ command -v xmllint >/dev/null 2>&1 || need="$need libxml2-utils"
 command -v node >/dev/null 2>&1 || need="$need nodejs npm"
 command -v mandoc >/dev/null 2>&1 || need="$need mandoc"
 command -v unzip >/dev/null 2>&1 || need="$need unzip"
+command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 if [ -n "$need" ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "tests: installing$need"
