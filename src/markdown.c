@@ -90,6 +90,8 @@ headingused(const struct page *pg, const char *id)
 	for (i = 0; reserved[i] != NULL; i++)
 		if (strcmp(reserved[i], id) == 0)
 			return 1;
+	if (strncmp(id, "binome-", 7) == 0)
+		return 1;	/* the theme's own ids */
 	for (i = 0; i < pg->nheads; i++)
 		if (strcmp(pg->heads[i].id, id) == 0)
 			return 1;

@@ -17,6 +17,9 @@
 
 #include "extern.h"
 
+/* Up to this many pages, every page's contents list every lesson. */
+#define TOC_FULL	300
+
 volatile sig_atomic_t site_interrupted;
 
 struct out {
@@ -155,6 +158,21 @@ pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
 	tv_bool(m, "has_quiz", pg->nquizzes > 0);
 	tv_bool(m, "assessment", pg->assessment && pg->nquizzes > 0);
 
+	/* A module page lists its lessons. */
+	ls = tv_list(m, "lessons");
+	for (i = 0; pg->kind == PAGE_MODULE && i < pg->module->nlessons; i++) {
+		const struct page *l = pg->module->lessons[i];
+
+		li = tv_item(ls);
+		tv_str(li, "title", l->title);
+		h = href(pg, l);
+		tv_str(li, "href", h);
+		free(h);
+		tv_str(li, "description", orempty(l->description));
+		tv_str(li, "duration", orempty(l->duration));
+		tv_int(li, "index", (long)l->index);
+	}
+
 	tv_str(root, "body", pg->html);
 
 	for (j = 0; j < 2; j++) {
@@ -172,6 +190,13 @@ pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
 			tv_bool(it, "current", pg == &md->page);
 			tv_bool(it, "open", pg->module == md);
 			ls = tv_list(it, "lessons");
+			/*
+			 * A large course lists only the current module's
+			 * lessons: every page would otherwise carry the
+			 * whole course, and a build would be quadratic.
+			 */
+			if (c->npages > TOC_FULL && pg->module != md)
+				continue;
 			for (k = 0; k < md->nlessons; k++) {
 				li = tv_item(ls);
 				tv_str(li, "title", md->lessons[k]->title);
