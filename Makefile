@@ -98,6 +98,11 @@ fuzz: deps
 		    tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# The benchmark (see tests/bench/); writes build/bench/results.md and
+# the table in README.md.
+bench: deps $(BIN)
+	sh tests/bench/bench.sh
+
 regen: $(BIN)
 	REGEN=1 BIN=$(BIN) O=$(O) NOE2E=1 sh tests/run.sh
 
@@ -117,4 +122,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all deps site units test check replay fuzz regen install uninstall clean
+.PHONY: all deps site units test check replay fuzz bench regen install uninstall clean
