@@ -1,0 +1,952 @@
+/*
+ * SCORM packages of a built course: SCORM 1.2 and SCORM 2004 4th
+ * Edition, one package for the whole course and/or one per module.
+ *
+ * Each package is a single SCO (research/scorm.md, point 2): the zip
+ * holds every file of the built course, the launch page scorm.html
+ * (rendered from the theme; it keeps the LMS session and shows the
+ * pages in an iframe, see assets/scorm.js) and imsmanifest.xml,
+ * written with libxml2's xmlTextWriter.  With --schemas, the XSDs the
+ * manifest names in xsi:schemaLocation, and what they include, are
+ * placed at the zip root as ADL's validator demands.
+ *
+ * Identifiers are derived from the course id, version and module slug
+ * only, so rebuilding a course gives the same manifest and, through
+ * pack_zip, the same bytes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/parser.h>
+#include <libxml/xmlwriter.h>
+
+#include "extern.h"
+
+#define LIMIT12		4096u	/* cmi.suspend_data, SCORM 1.2 */
+#define LIMIT2004	64000u	/* cmi.suspend_data, SCORM 2004 */
+#define MAXTRIES	999	/* scorm.js caps try and attempt counters */
+
+/* One version's namespaces and the schema files that declare them. */
+struct nsdecl {
+	const char	*prefix;	/* NULL: the default namespace */
+	const char	*uri;
+	const char	*xsd;	/* in xsi:schemaLocation, or NULL */
+};
+
+static const struct nsdecl ns12[] = {
+	{ NULL, "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+	    "imscp_rootv1p1p2.xsd" },
+	{ "adlcp", "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+	    "adlcp_rootv1p2.xsd" },
+	/* Not used, but named like ADL's and Rustici's 1.2 packages. */
+	{ NULL, "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
+	    "imsmd_rootv1p2p1.xsd" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct nsdecl ns2004[] = {
+	{ NULL, "http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd" },
+	{ "adlcp", "http://www.adlnet.org/xsd/adlcp_v1p3", "adlcp_v1p3.xsd" },
+	{ "adlseq", "http://www.adlnet.org/xsd/adlseq_v1p3",
+	    "adlseq_v1p3.xsd" },
+	{ "adlnav", "http://www.adlnet.org/xsd/adlnav_v1p3",
+	    "adlnav_v1p3.xsd" },
+	{ "imsss", "http://www.imsglobal.org/xsd/imsss", "imsss_v1p0.xsd" },
+	{ NULL, NULL, NULL }
+};
+
+/* What one package covers: the course, or one module of it. */
+struct scope {
+	const struct module	*mod;	/* NULL: the whole course */
+	long			 pass;	/* pass mark in %, -1: ungraded */
+};
+
+/* A file read into memory, to be zipped (name relative to the zip). */
+struct file {
+	char	*name;
+	char	*data;
+	size_t	 len;
+};
+
+struct files {
+	struct file	*v;
+	size_t		 n, cap;
+};
+
+static void
+files_add(struct files *fl, char *name, char *data, size_t len)
+{
+	if (fl->n == fl->cap) {
+		fl->cap = fl->cap ? fl->cap * 2 : 64;
+		fl->v = xreallocarray(fl->v, fl->cap, sizeof(*fl->v));
+	}
+	fl->v[fl->n].name = name;
+	fl->v[fl->n].data = data;
+	fl->v[fl->n].len = len;
+	fl->n++;
+}
+
+static int
+files_has(const struct files *fl, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < fl->n; i++)
+		if (strcmp(fl->v[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+files_free(struct files *fl)
+{
+	size_t	 i;
+
+	for (i = 0; i < fl->n; i++) {
+		free(fl->v[i].name);
+		free(fl->v[i].data);
+	}
+	free(fl->v);
+	fl->v = NULL;
+	fl->n = fl->cap = 0;
+}
+
+static int
+filecmp(const void *a, const void *b)
+{
+	return strcmp(((const struct file *)a)->name,
+	    ((const struct file *)b)->name);
+}
+
+/* Suspend data budget -------------------------------------------------- */
+
+static size_t
+digits(unsigned long v)
+{
+	size_t	 n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Length of s once scorm.js has backslash-escaped \ | : ; in it. */
+static size_t
+esclen(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		n += strchr("\\|:;", *s) != NULL ? 2 : 1;
+	return n;
+}
+
+static int
+in_scope(const struct page *p, const struct module *m)
+{
+	return m == NULL || p->module == m;
+}
+
+/* Sum of the points of the graded quizzes of a module. */
+static unsigned long
+module_max(const struct module *m)
+{
+	unsigned long	 max = 0;
+	size_t		 i, j;
+
+	for (i = 0; i < m->nlessons; i++)
+		for (j = 0; j < m->lessons[i]->nquizzes; j++)
+			if (m->lessons[i]->quizzes[j]->graded &&
+			    m->lessons[i]->quizzes[j]->points > 0)
+				max += (unsigned long)
+				    m->lessons[i]->quizzes[j]->points;
+	return max;
+}
+
+/*
+ * Worst-case suspend_data for the pages of module m (all pages when m
+ * is NULL), in scorm.js's encoding (themes/default/README.md,
+ * "suspend_data"):
+ *
+ *	1|<seen>|<loc>|<id>:<k>:<n>:<len>:<r>;...|<mod>:<n>:<s>:<m>:<p>;...
+ *
+ * seen is a base64url bitset of every page of the course (6 pages a
+ * character), loc a page index, r a response of len characters (taken
+ * verbatim, so never escaped), s a score with at most 2 decimals.
+ * quiz_state_size() gives the worst case of "<k>:<n>:<r>".
+ */
+static size_t
+budget(const struct course *c, const struct module *m)
+{
+	const struct page	*p;
+	const struct quiz	*q;
+	size_t			 n, i, j, r;
+
+	n = 2;					/* "1|" */
+	n += (c->npages + 5) / 6 + 1;		/* seen "|" */
+	n += digits(c->npages) + 1;		/* loc "|" */
+	for (i = 0; i < c->npages; i++) {
+		p = c->pages[i];
+		if (!in_scope(p, m))
+			continue;
+		for (j = 0; j < p->nquizzes; j++) {
+			q = p->quizzes[j];
+			/*
+			 * quiz.c counts <k>:<n>:<r> with n up to 3 digits
+			 * (MAXTRIES) and r's text twice, as if escaped:
+			 * add "<id>:", "<len>:" and ";".
+			 */
+			r = quiz_state_size(q);
+			n += esclen(q->id) + 1 + digits(r) + 1 + r + 1;
+		}
+	}
+	n += 1;					/* "|" */
+	for (i = 0; i < c->nmodules; i++) {
+		const struct module *mod = c->modules[i];
+		unsigned long max;
+
+		if (!mod->assess.set || (m != NULL && mod != m))
+			continue;
+		max = module_max(mod);
+		n += digits(i) + 1 + digits(MAXTRIES) + 1 +
+		    digits(max) + 3 + 1 + digits(max) + 1 + 1 + 1;
+	}
+	return n;
+}
+
+/*
+ * Worst-case length of the course's suspend_data in scorm.js's
+ * encoding, for a package of the whole course.  Reports nothing.
+ */
+size_t
+scorm_state_budget(const struct course *c)
+{
+	return budget(c, NULL);
+}
+
+/* Manifest ------------------------------------------------------------- */
+
+/* A valid xs:ID from parts: [A-Za-z0-9_.-], anything else becomes '-'. */
+static char *
+ident(const char *prefix, const char *id, const char *version,
+    const char *slug)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*parts[3], *s;
+	size_t		 i;
+
+	buf_puts(&b, prefix);	/* starts with a letter */
+	parts[0] = id;
+	parts[1] = version;
+	parts[2] = slug;
+	for (i = 0; i < 3; i++) {
+		if (parts[i] == NULL || parts[i][0] == '\0')
+			continue;
+		buf_putc(&b, '-');
+		for (s = parts[i]; *s != '\0'; s++)
+			if ((*s >= 'a' && *s <= 'z') ||
+			    (*s >= 'A' && *s <= 'Z') ||
+			    (*s >= '0' && *s <= '9') ||
+			    *s == '_' || *s == '.' || *s == '-')
+				buf_putc(&b, *s);
+			else
+				buf_putc(&b, '-');
+	}
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * A file name as a relative URI reference: bytes outside RFC 3986's
+ * unreserved and path sets are percent-encoded (':' too, so that a
+ * first segment never reads as a scheme).
+ */
+static char *
+href(const char *name)
+{
+	struct buf	 b = BUF_INIT;
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)name; *s != '\0'; s++)
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~/!$&'()*+,;=@",
+		    *s) != NULL)
+			buf_putc(&b, *s);
+		else
+			buf_printf(&b, "%%%02X", *s);
+	return buf_detach(&b, NULL);
+}
+
+/* A module's slug names its package and identifiers. */
+static const char *
+modslug(const struct module *m)
+{
+	return m->page.slug != NULL && m->page.slug[0] != '\0' ?
+	    m->page.slug : "module";
+}
+
+#define W(call)	do { if ((call) < 0) goto fail; } while (0)
+
+static const char *
+title_of(const struct course *c, const struct scope *sc)
+{
+	return sc->mod ? sc->mod->page.title : c->page.title;
+}
+
+static int
+xw_start(xmlTextWriterPtr w, const struct nsdecl *ns, const char *id,
+    const char *version)
+{
+	struct buf	 loc = BUF_INIT;
+	size_t		 i;
+	char		*name;
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "manifest"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier", BAD_CAST id));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "version",
+	    BAD_CAST version));
+	for (i = 0; ns[i].uri != NULL; i++) {
+		if (i == 0 || ns[i].prefix != NULL) {
+			name = ns[i].prefix ? xasprintf("xmlns:%s",
+			    ns[i].prefix) : xstrdup("xmlns");
+			if (xmlTextWriterWriteAttribute(w, BAD_CAST name,
+			    BAD_CAST ns[i].uri) < 0) {
+				free(name);
+				goto fail;
+			}
+			free(name);
+		}
+		if (ns[i].xsd != NULL)
+			buf_printf(&loc, "%s%s %s", loc.len ? " " : "",
+			    ns[i].uri, ns[i].xsd);
+	}
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xsi",
+	    BAD_CAST "http://www.w3.org/2001/XMLSchema-instance"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xsi:schemaLocation",
+	    BAD_CAST loc.data));
+	buf_release(&loc);
+	return 0;
+fail:
+	buf_release(&loc);
+	return -1;
+}
+
+static int
+xw_metadata(xmlTextWriterPtr w, const char *schemaversion)
+{
+	W(xmlTextWriterStartElement(w, BAD_CAST "metadata"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "schema",
+	    BAD_CAST "ADL SCORM"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "schemaversion",
+	    BAD_CAST schemaversion));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+/* resource with every file of the zip but the control documents. */
+static int
+xw_resources(xmlTextWriterPtr w, int v2004, const char *resid,
+    const struct files *content)
+{
+	size_t	 i;
+	char	*h;
+	int	 rc;
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "resources"));
+	W(xmlTextWriterStartElement(w, BAD_CAST "resource"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
+	    BAD_CAST resid));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type",
+	    BAD_CAST "webcontent"));
+	W(xmlTextWriterWriteAttribute(w, v2004 ? BAD_CAST "adlcp:scormType" :
+	    BAD_CAST "adlcp:scormtype", BAD_CAST "sco"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href",
+	    BAD_CAST "scorm.html"));
+	for (i = 0; i < content->n; i++) {
+		h = href(content->v[i].name);
+		rc = xmlTextWriterStartElement(w, BAD_CAST "file");
+		if (rc >= 0)
+			rc = xmlTextWriterWriteAttribute(w, BAD_CAST "href",
+			    BAD_CAST h);
+		if (rc >= 0)
+			rc = xmlTextWriterEndElement(w);
+		free(h);
+		if (rc < 0)
+			goto fail;
+	}
+	W(xmlTextWriterEndElement(w));	/* resource */
+	W(xmlTextWriterEndElement(w));	/* resources */
+	return 0;
+fail:
+	return -1;
+}
+
+/* The SCORM 2004 sequencing and presentation of the one item. */
+static int
+xw_seq2004(xmlTextWriterPtr w, const struct scope *sc)
+{
+	char	 num[32];
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "imsss:sequencing"));
+	if (sc->pass >= 0) {
+		W(xmlTextWriterWriteComment(w, BAD_CAST
+		    " pass mark: the LMS compares cmi.score.scaled with it "));
+		W(xmlTextWriterStartElement(w, BAD_CAST "imsss:objectives"));
+		W(xmlTextWriterStartElement(w,
+		    BAD_CAST "imsss:primaryObjective"));
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "objectiveID",
+		    BAD_CAST "PRIMARY-OBJ"));
+		W(xmlTextWriterWriteAttribute(w,
+		    BAD_CAST "satisfiedByMeasure", BAD_CAST "true"));
+		snprintf(num, sizeof(num), "%ld.%02ld", sc->pass / 100,
+		    sc->pass % 100);
+		W(xmlTextWriterWriteElement(w,
+		    BAD_CAST "imsss:minNormalizedMeasure", BAD_CAST num));
+		W(xmlTextWriterEndElement(w));	/* primaryObjective */
+		W(xmlTextWriterEndElement(w));	/* objectives */
+	}
+	W(xmlTextWriterStartElement(w, BAD_CAST "imsss:deliveryControls"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "completionSetByContent",
+	    BAD_CAST "true"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "objectiveSetByContent",
+	    BAD_CAST "true"));
+	W(xmlTextWriterEndElement(w));	/* deliveryControls */
+	W(xmlTextWriterEndElement(w));	/* sequencing */
+
+	W(xmlTextWriterWriteComment(w, BAD_CAST
+	    " presentation: hide nothing. The LMS keeps its own navigation"
+	    " and exit controls; scorm.html adds an Exit button of its own"
+	    " "));
+	W(xmlTextWriterStartElement(w, BAD_CAST "adlnav:presentation"));
+	W(xmlTextWriterStartElement(w, BAD_CAST "adlnav:navigationInterface"));
+	W(xmlTextWriterEndElement(w));
+	W(xmlTextWriterEndElement(w));
+	return 0;
+fail:
+	return -1;
+}
+
+/*
+ * The imsmanifest.xml of one package into *out (the caller frees);
+ * content is the sorted list of the zip's files but the control
+ * documents.  Returns -1 after reporting an error.
+ */
+static int
+manifest(const struct course *c, const struct scope *sc, int v2004,
+    const struct files *content, char **out, size_t *outlen)
+{
+	struct pos	 p = { c->page.src, 1, 1 };
+	xmlBufferPtr	 xb;
+	xmlTextWriterPtr w = NULL;
+	const char	*slug = sc->mod ? modslug(sc->mod) : NULL;
+	const char	*title = title_of(c, sc);
+	char		*mid, *oid, *iid, *rid;
+	char		 num[32];
+	int		 rc = -1;
+
+	mid = ident("MANIFEST", c->id, c->version, slug);
+	oid = ident("ORG", c->id, NULL, slug);
+	iid = ident("ITEM", c->id, NULL, slug);
+	rid = ident("RES", c->id, NULL, slug);
+	if ((xb = xmlBufferCreate()) == NULL ||
+	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL)
+		goto fail;
+	W(xmlTextWriterSetIndent(w, 1));
+	W(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
+	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
+	W(xmlTextWriterWriteComment(w, v2004 ? BAD_CAST
+	    " SCORM 2004 4th Edition package written by binome: one SCO,"
+	    " navigation inside it " : BAD_CAST
+	    " SCORM 1.2 package written by binome: one SCO, navigation"
+	    " inside it "));
+	W(xw_start(w, v2004 ? ns2004 : ns12, mid, c->version));
+	W(xw_metadata(w, v2004 ? "2004 4th Edition" : "1.2"));
+
+	W(xmlTextWriterStartElement(w, BAD_CAST "organizations"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "default", BAD_CAST oid));
+	W(xmlTextWriterStartElement(w, BAD_CAST "organization"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
+	    BAD_CAST oid));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
+	W(xmlTextWriterStartElement(w, BAD_CAST "item"));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
+	    BAD_CAST iid));
+	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifierref",
+	    BAD_CAST rid));
+	if (!v2004)
+		W(xmlTextWriterWriteAttribute(w, BAD_CAST "isvisible",
+		    BAD_CAST "true"));
+	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
+	if (v2004)
+		W(xw_seq2004(w, sc));
+	else if (sc->pass >= 0) {
+		W(xmlTextWriterWriteComment(w, BAD_CAST
+		    " scorm.html always sends cmi.core.score.raw, and sets"
+		    " passed/failed by the same mark "));
+		snprintf(num, sizeof(num), "%ld", sc->pass);
+		W(xmlTextWriterWriteElement(w,
+		    BAD_CAST "adlcp:masteryscore", BAD_CAST num));
+	}
+	W(xmlTextWriterEndElement(w));	/* item */
+	W(xmlTextWriterEndElement(w));	/* organization */
+	W(xmlTextWriterEndElement(w));	/* organizations */
+	W(xw_resources(w, v2004, rid, content));
+	W(xmlTextWriterEndElement(w));	/* manifest */
+	W(xmlTextWriterEndDocument(w));
+	xmlFreeTextWriter(w);
+	w = NULL;
+	*out = xstrndup((const char *)xmlBufferContent(xb),
+	    (size_t)xmlBufferLength(xb));
+	*outlen = (size_t)xmlBufferLength(xb);
+	rc = 0;
+fail:
+	if (rc == -1)
+		diag_err(&p, "cannot write the SCORM %s manifest",
+		    v2004 ? "2004" : "1.2");
+	if (w != NULL)
+		xmlFreeTextWriter(w);
+	if (xb != NULL)
+		xmlBufferFree(xb);
+	free(mid);
+	free(oid);
+	free(iid);
+	free(rid);
+	return rc;
+}
+
+/* Schemas -------------------------------------------------------------- */
+
+/* A local file name: no directory, no scheme, not empty. */
+static int
+localname(const char *s)
+{
+	return s != NULL && *s != '\0' && strchr(s, '/') == NULL &&
+	    strchr(s, ':') == NULL && strchr(s, '\\') == NULL &&
+	    strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+static int add_schema(struct files *, const char *, const char *);
+
+/* Follow xs:include/import/redefine and a DOCTYPE's system id. */
+static int
+schema_refs(struct files *fl, const char *dir, xmlNodePtr n)
+{
+	xmlChar	*loc;
+	int	 rc = 0;
+
+	for (; n != NULL && rc == 0; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (xmlStrEqual(n->name, BAD_CAST "include") ||
+		    xmlStrEqual(n->name, BAD_CAST "import") ||
+		    xmlStrEqual(n->name, BAD_CAST "redefine")) {
+			loc = xmlGetProp(n, BAD_CAST "schemaLocation");
+			if (localname((const char *)loc))
+				rc = add_schema(fl, dir, (const char *)loc);
+			xmlFree(loc);
+		}
+		if (rc == 0)
+			rc = schema_refs(fl, dir, n->children);
+	}
+	return rc;
+}
+
+/* The quoted "*.dtd" names a DTD refers to (XMLSchema.dtd's entities). */
+static int
+dtd_refs(struct files *fl, const char *dir, const char *s, size_t len)
+{
+	const char	*e = s + len, *q, *end;
+	char		*name;
+	int		 rc = 0;
+
+	for (q = s; q < e && rc == 0; q++) {
+		if (*q != '"' && *q != '\'')
+			continue;
+		if ((end = memchr(q + 1, *q, (size_t)(e - q - 1))) == NULL)
+			break;
+		name = xstrndup(q + 1, (size_t)(end - q - 1));
+		if (strlen(name) > 4 &&
+		    strcmp(name + strlen(name) - 4, ".dtd") == 0 &&
+		    localname(name)) {
+			char *path = fs_join(dir, name);
+
+			if (fs_isfile(path))
+				rc = add_schema(fl, dir, name);
+			free(path);
+		}
+		free(name);
+		q = end;
+	}
+	return rc;
+}
+
+/*
+ * Add dir/name and every local schema or DTD it refers to (once).
+ * Returns -1 after reporting an error.
+ */
+static int
+add_schema(struct files *fl, const char *dir, const char *name)
+{
+	char		*path, *data;
+	size_t		 len;
+	xmlDocPtr	 doc;
+	int		 rc = 0;
+
+	if (files_has(fl, name))
+		return 0;
+	path = fs_join(dir, name);
+	if (fs_read(path, &data, &len) == -1) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	files_add(fl, xstrdup(name), data, len);
+	if (len > 4 && strcmp(name + strlen(name) - 4, ".dtd") == 0)
+		return dtd_refs(fl, dir, data, len);
+	doc = xmlReadMemory(data, (int)len, name, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		struct pos p = { name, 0, 0 };
+
+		return diag_err(&p, "cannot parse schema in '%s'", dir);
+	}
+	if (doc->intSubset != NULL &&
+	    localname((const char *)doc->intSubset->SystemID)) {
+		char *dtd = fs_join(dir,
+		    (const char *)doc->intSubset->SystemID);
+
+		if (fs_isfile(dtd))
+			rc = add_schema(fl, dir,
+			    (const char *)doc->intSubset->SystemID);
+		free(dtd);
+	}
+	if (rc == 0)
+		rc = schema_refs(fl, dir, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* The control documents of one version, read from opts->schemas. */
+static int
+load_schemas(struct files *fl, const char *schemas, int v2004)
+{
+	const struct nsdecl	*ns = v2004 ? ns2004 : ns12;
+	char			*dir;
+	size_t			 i;
+	int			 rc = 0;
+
+	dir = fs_join(schemas, v2004 ? "scorm2004-4th" : "scorm12");
+	for (i = 0; ns[i].uri != NULL && rc == 0; i++)
+		if (ns[i].xsd != NULL)
+			rc = add_schema(fl, dir, ns[i].xsd);
+	free(dir);
+	return rc;
+}
+
+/* Course files --------------------------------------------------------- */
+
+/* Read every regular file under root/rel into fl, recursively. */
+static int
+walk(struct files *fl, const char *root, const char *rel)
+{
+	struct stat	 st;
+	char		**names, *dir, *path, *r, *data;
+	size_t		 i, n, len;
+	int		 rc = 0;
+
+	dir = rel[0] ? fs_join(root, rel) : xstrdup(root);
+	if ((names = fs_list(dir, &n)) == NULL) {
+		free(dir);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		path = fs_join(dir, names[i]);
+		r = rel[0] ? fs_join(rel, names[i]) : xstrdup(names[i]);
+		if (lstat(path, &st) == -1)
+			rc = diag_sys(path, "cannot stat");
+		else if (S_ISDIR(st.st_mode))
+			rc = walk(fl, root, r);
+		else if (S_ISREG(st.st_mode)) {
+			if ((rc = fs_read(path, &data, &len)) == 0) {
+				files_add(fl, r, data, len);
+				r = NULL;
+			}
+		}
+		free(r);
+		free(path);
+	}
+	fs_list_free(names, n);
+	free(dir);
+	return rc;
+}
+
+/* Launch page ---------------------------------------------------------- */
+
+/* First page href of the scope, and its allowed page list ("" = all). */
+static void
+scope_pages(const struct course *c, const struct scope *sc,
+    struct buf *pages, const char **start)
+{
+	size_t	 i;
+
+	*start = c->npages ? c->pages[0]->out : "index.html";
+	if (sc->mod == NULL)
+		return;
+	*start = sc->mod->page.out;
+	buf_printf(pages, "%zu", sc->mod->page.index);
+	for (i = 0; i < sc->mod->nlessons; i++)
+		buf_printf(pages, ",%zu", sc->mod->lessons[i]->index);
+}
+
+/*
+ * Render the theme's scorm.html for one package.  The template data
+ * is documented in themes/default/README.md ("scorm.html").
+ */
+static int
+launch_page(const struct course *c, struct theme *th, const struct scope *sc,
+    int v2004, char **out, size_t *outlen)
+{
+	const struct tmpl	*t;
+	const struct tval	*i18n;
+	struct tval		*root, *m;
+	struct buf		 b = BUF_INIT, pages = BUF_INIT;
+	const char		*start;
+	size_t			 i;
+	int			 rc;
+
+	if ((t = theme_tmpl(th, "scorm.html")) == NULL)
+		return -1;
+	scope_pages(c, sc, &pages, &start);
+	root = tv_map(NULL, NULL);
+	tv_str(root, "lang", c->lang);
+	tv_str(root, "title", title_of(c, sc));
+	tv_str(root, "assets", "assets/");
+	tv_str(root, "scorm", v2004 ? "2004" : "1.2");
+	tv_bool(root, "scorm12", !v2004);
+	tv_bool(root, "scorm2004", v2004);
+	tv_str(root, "start", start);
+	tv_str(root, "pages", pages.data);
+	if (sc->mod != NULL)
+		tv_int(root, "module", (long)sc->mod->index);
+	else
+		tv_str(root, "module", "");
+	if (sc->pass >= 0)
+		tv_int(root, "pass", sc->pass);
+	else
+		tv_str(root, "pass", "");
+	tv_int(root, "limit", v2004 ? LIMIT2004 : LIMIT12);
+	m = tv_map(root, "course");
+	tv_str(m, "id", c->id);
+	tv_str(m, "version", c->version);
+	tv_str(m, "title", c->page.title);
+	m = tv_map(root, "i18n");
+	i18n = theme_i18n(th);
+	for (i = 0; i18n != NULL && i < i18n->nkids; i++)
+		if (i18n->kids[i].type == TV_STR)
+			tv_strn(m, i18n->kids[i].key, i18n->kids[i].str,
+			    i18n->kids[i].len);
+	rc = tmpl_render(t, &b, root);
+	tv_release(root);
+	free(root);
+	buf_release(&pages);
+	if (rc == -1) {
+		buf_release(&b);
+		return -1;
+	}
+	*out = buf_detach(&b, outlen);
+	return 0;
+}
+
+/* Packages ------------------------------------------------------------- */
+
+static int
+check_budget(const struct course *c, const struct scope *sc, int targets)
+{
+	struct pos	 p = { c->page.src, 1, 1 };
+	size_t		 n = budget(c, sc->mod);
+	const char	*what = sc->mod ? "a module package" : "the course";
+
+	if ((targets & TARGET_SCORM12) && n > LIMIT12)
+		return diag_err(&p, "worst-case suspend_data of %s is %zu "
+		    "characters, over SCORM 1.2's %u: lower the maxlength "
+		    "of 'reflect' and 'short' quizzes, use fewer quizzes, "
+		    "set 'package: module', or set 'targets: scorm2004'",
+		    what, n, LIMIT12);
+	if ((targets & TARGET_SCORM2004) && n > LIMIT2004)
+		return diag_err(&p, "worst-case suspend_data of %s is %zu "
+		    "characters, over SCORM 2004's %u: lower the maxlength "
+		    "of 'reflect' and 'short' quizzes, use fewer quizzes, "
+		    "or set 'package: module'", what, n, LIMIT2004);
+	return 0;
+}
+
+/* Pass mark of a scope: -1 when no graded assessment is in it. */
+static long
+scope_pass(const struct course *c, const struct module *m)
+{
+	size_t	 i;
+
+	if (m != NULL)
+		return m->assess.set ? (m->assess.pass > 0 ?
+		    m->assess.pass : c->pass) : -1;
+	for (i = 0; i < c->nmodules; i++)
+		if (c->modules[i]->assess.set)
+			return c->pass;
+	return -1;
+}
+
+/* Write one zip: content (sorted) + scorm.html + manifest + schemas. */
+static int
+package(const struct course *c, struct theme *th, const struct scope *sc,
+    int v2004, const struct files *site, const struct files *xsd,
+    const char *scormdir)
+{
+	struct files	 content = { NULL, 0, 0 };
+	struct packfile	*pf;
+	char		*html = NULL, *xml = NULL, *zip, *name;
+	size_t		 htmllen, xmllen, i, n;
+	int		 rc = -1;
+
+	if (launch_page(c, th, sc, v2004, &html, &htmllen) == -1)
+		return -1;
+	/* Borrow the site's files; scorm.html is the only new one. */
+	content.v = xcalloc(site->n + 1, sizeof(*content.v));
+	for (i = 0; i < site->n; i++)
+		content.v[i] = site->v[i];
+	content.v[i].name = (char *)"scorm.html";
+	content.v[i].data = html;
+	content.v[i].len = htmllen;
+	content.n = site->n + 1;
+	qsort(content.v, content.n, sizeof(*content.v), filecmp);
+	if (manifest(c, sc, v2004, &content, &xml, &xmllen) == -1)
+		goto out;
+
+	n = content.n + 1 + xsd->n;
+	pf = xcalloc(n, sizeof(*pf));
+	for (i = 0; i < content.n; i++)
+		pf[i] = (struct packfile){ content.v[i].name,
+		    content.v[i].data, content.v[i].len };
+	pf[i++] = (struct packfile){ "imsmanifest.xml", xml, xmllen };
+	for (n = 0; n < xsd->n; n++)
+		pf[i++] = (struct packfile){ xsd->v[n].name, xsd->v[n].data,
+		    xsd->v[n].len };
+	if (sc->mod != NULL)
+		name = xasprintf("%s-%s-%s-%s.zip", c->id, c->version,
+		    modslug(sc->mod), v2004 ? "scorm2004" : "scorm12");
+	else
+		name = xasprintf("%s-%s-%s.zip", c->id, c->version,
+		    v2004 ? "scorm2004" : "scorm12");
+	zip = fs_join(scormdir, name);
+	rc = pack_zip(zip, pf, i);
+	free(zip);
+	free(name);
+	free(pf);
+out:
+	free(content.v);
+	free(html);
+	free(xml);
+	return rc;
+}
+
+/* Names the launcher adds at the zip root: the site must not have them. */
+static int
+check_clash(const struct course *c, const struct files *site,
+    const struct files *xsd)
+{
+	struct pos	 p = { c->page.src, 1, 1 };
+	size_t		 i;
+
+	for (i = 0; i < site->n; i++)
+		if (strcmp(site->v[i].name, "scorm.html") == 0 ||
+		    strcmp(site->v[i].name, "imsmanifest.xml") == 0 ||
+		    files_has(xsd, site->v[i].name))
+			return diag_err(&p, "the built course has a file "
+			    "'%s', which its SCORM packages need for "
+			    "themselves", site->v[i].name);
+	return 0;
+}
+
+/*
+ * Write the SCORM packages of a built course: coursedir holds the
+ * course's site files (pages, assets, media); zips go into scormdir,
+ * named <id>-<version>[-<module slug>]-scorm12.zip / -scorm2004.zip.
+ * Targets and package modes come from opts when set, else from the
+ * course.  Returns -1 after reporting errors.
+ */
+int
+scorm_build(struct course *c, struct theme *th, const struct opts *o,
+    const char *coursedir, const char *scormdir)
+{
+	struct files	 site = { NULL, 0, 0 }, xsd[2] = { { NULL, 0, 0 },
+			    { NULL, 0, 0 } };
+	struct scope	 sc;
+	int		 targets, mode, v, rc = 0;
+	size_t		 i;
+
+	targets = o->targets ? o->targets : c->targets;
+	if (targets == 0)
+		targets = TARGET_SCORM12;
+	mode = o->packmode ? o->packmode : c->packmode;
+	if (mode == 0)
+		mode = PACK_COURSE;
+
+	sc.mod = NULL;
+	sc.pass = scope_pass(c, NULL);
+	if ((mode & PACK_COURSE) && check_budget(c, &sc, targets) == -1)
+		return -1;
+	if (mode & PACK_MODULE)
+		for (i = 0; i < c->nmodules; i++) {
+			sc.mod = c->modules[i];
+			if (check_budget(c, &sc, targets) == -1)
+				return -1;
+		}
+
+	if (walk(&site, coursedir, "") == -1)
+		goto fail;
+	qsort(site.v, site.n, sizeof(*site.v), filecmp);
+	for (v = 0; v < 2; v++)
+		if (o->schemas != NULL &&
+		    (targets & (v ? TARGET_SCORM2004 : TARGET_SCORM12)) &&
+		    load_schemas(&xsd[v], o->schemas, v) == -1)
+			goto fail;
+	for (v = 0; v < 2; v++)
+		if (check_clash(c, &site, &xsd[v]) == -1)
+			goto fail;
+	if (fs_mkdirs(scormdir) == -1)
+		goto fail;
+
+	for (v = 0; v < 2; v++) {
+		if (!(targets & (v ? TARGET_SCORM2004 : TARGET_SCORM12)))
+			continue;
+		if (mode & PACK_COURSE) {
+			sc.mod = NULL;
+			sc.pass = scope_pass(c, NULL);
+			if (package(c, th, &sc, v, &site, &xsd[v],
+			    scormdir) == -1)
+				goto fail;
+		}
+		if (mode & PACK_MODULE)
+			for (i = 0; i < c->nmodules; i++) {
+				sc.mod = c->modules[i];
+				sc.pass = scope_pass(c, sc.mod);
+				if (package(c, th, &sc, v, &site, &xsd[v],
+				    scormdir) == -1)
+					goto fail;
+			}
+	}
+	goto out;
+fail:
+	rc = -1;
+out:
+	files_free(&site);
+	files_free(&xsd[0]);
+	files_free(&xsd[1]);
+	return rc;
+}
