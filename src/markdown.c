@@ -416,6 +416,34 @@ alert(struct mdctx *x, cmark_node *n)
 	return box;
 }
 
+/*
+ * Make the inline nodes under n own their text: cmark keeps it as
+ * pointers into the enclosing block's buffer, which dies with the block
+ * when the children move elsewhere.  Getting a literal copies it.
+ */
+static void
+ownliterals(cmark_node *n)
+{
+	cmark_iter	*it = cmark_iter_new(n);
+	cmark_node	*cur;
+
+	while (cmark_iter_next(it) != CMARK_EVENT_DONE) {
+		cur = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(cur)) {
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			cmark_node_get_url(cur);
+			cmark_node_get_title(cur);
+			break;
+		default:
+			if (cmark_node_get_type(cur) != CMARK_NODE_DOCUMENT)
+				cmark_node_get_literal(cur);
+			break;
+		}
+	}
+	cmark_iter_free(it);
+}
+
 /* A heading becomes a custom block carrying its anchor as id. */
 static cmark_node *
 heading(cmark_node *n, const struct heading *h)
@@ -434,6 +462,7 @@ heading(cmark_node *n, const struct heading *h)
 	cmark_node_set_on_enter(box, on);
 	cmark_node_set_on_exit(box, off);
 	free(on);
+	ownliterals(n);
 	/* Inline children inside a custom block render as they are. */
 	while ((kid = cmark_node_first_child(n)) != NULL) {
 		cmark_node_unlink(kid);
