@@ -1387,8 +1387,8 @@ digits(size_t v)
 
 /*
  * Worst-case characters of this quiz's answer in suspend_data: the
- * response string (themes/default/README.md), text counted twice for
- * the escaping backslashes, plus the correct flag and up to three
+ * response string (themes/default/README.md), text once since scorm.js
+ * stores it verbatim after its length, plus the correct flag and up to three
  * digits of tries with their separators.  The id and the separators
  * around the entry are scorm_state_budget()'s.
  */
@@ -1419,7 +1419,7 @@ quiz_state_size(const struct quiz *q)
 		break;
 	case QUIZ_SHORT:
 	case QUIZ_REFLECT:
-		n += 2 * (size_t)q->maxlength;
+		n += (size_t)q->maxlength;
 		break;
 	}
 	return n;

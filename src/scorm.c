@@ -199,8 +199,8 @@ budget(const struct course *c, const struct module *m)
 			q = p->quizzes[j];
 			/*
 			 * quiz.c counts <k>:<n>:<r> with n up to 3 digits
-			 * (MAXTRIES) and r's text twice, as if escaped:
-			 * add "<id>:", "<len>:" and ";".
+			 * (MAXTRIES) and r's text once, as stored: add
+			 * "<id>:", "<len>:" and ";".
 			 */
 			r = quiz_state_size(q);
 			n += esclen(q->id) + 1 + digits(r) + 1 + r + 1;

@@ -320,10 +320,10 @@ t_state(void)
 	(void)parse("<!-- quiz id=a type=short maxlength=50 -->\n### Q\n\n"
 	    "- x\n");
 	q = first();
-	T_OK(q && quiz_state_size(q) == 6 + 100, "state: short 2x maxlength");
+	T_OK(q && quiz_state_size(q) == 6 + 50, "state: short counts maxlength once");
 	(void)parse("<!-- quiz id=a type=reflect -->\n### Q\n");
 	q = first();
-	T_OK(q && quiz_state_size(q) == 6 + 1200, "state: reflect");
+	T_OK(q && quiz_state_size(q) == 6 + 600, "state: reflect, default maxlength 600");
 	(void)parse("<!-- quiz id=a type=order -->\n### Q\n\n1. a\n2. b\n"
 	    "3. c\n4. d\n5. e\n6. f\n7. g\n8. h\n9. i\n10. j\n11. k\n");
 	q = first();
