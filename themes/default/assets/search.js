@@ -1,0 +1,199 @@
+/*
+ * search.js: full-text search over window.BINOME_SEARCH, filled by each
+ * course's assets/search-index.js.  On a course page (form
+ * data-binome-search="course") hrefs are relative to the course dir; on
+ * the site root ("site") to the course's directory d.  Works offline and
+ * from file://: no fetch, only script tags.
+ */
+(function () {
+	'use strict';
+
+	var MAX = 20;	/* results shown */
+	var form = document.querySelector('form[data-binome-search]');
+	var pages = [];
+	var input, status, panel, count, list;
+
+	if (!form)
+		return;
+
+	/* Lowercase, no accents, words of letters and digits. */
+	function fold(s) {
+		return String(s).toLowerCase().replace(/œ/g, 'oe').
+		    replace(/æ/g, 'ae').replace(/ß/g, 'ss').normalize('NFD').
+		    replace(/[\u0300-\u036f]/g, '').
+		    replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+	}
+
+	function prepare() {
+		var all = window.BINOME_SEARCH || [];
+		var site = form.getAttribute('data-binome-search') === 'site';
+		var root = document.documentElement.
+		    getAttribute('data-binome-root') || '';
+		var i, j, c, p;
+
+		for (i = 0; i < all.length; i++) {
+			c = all[i];
+			for (j = 0; j < (c.p || []).length; j++) {
+				p = c.p[j];
+				pages.push({
+					title: p.t,
+					course: site ? c.c : '',
+					href: (site ? c.d + '/' : root) + p.h,
+					t: ' ' + fold(p.t) + ' ',
+					x: ' ' + fold(p.x || '') + ' '
+				});
+			}
+		}
+	}
+
+	/* A piece of text around the first hit, with the hits marked. */
+	function excerpt(x, words) {
+		var at = -1, i, k, from, to, parts, li, el;
+		var frag = document.createDocumentFragment();
+
+		for (i = 0; i < words.length && at < 0; i++)
+			at = x.indexOf(' ' + words[i]);
+		if (at < 0)
+			at = 0;
+		from = Math.max(0, x.lastIndexOf(' ', Math.max(0, at - 60)));
+		to = x.indexOf(' ', Math.min(x.length, at + 140));
+		if (to < 0)
+			to = x.length;
+		parts = x.slice(from, to).trim().split(' ');
+		if (from > 0)
+			frag.appendChild(document.createTextNode('… '));
+		for (i = 0; i < parts.length; i++) {
+			li = parts[i];
+			for (k = 0; k < words.length; k++)
+				if (li.indexOf(words[k]) === 0)
+					break;
+			if (k < words.length) {
+				el = document.createElement('mark');
+				el.textContent = li;
+				frag.appendChild(el);
+			} else
+				frag.appendChild(document.createTextNode(li));
+			if (i + 1 < parts.length)
+				frag.appendChild(document.createTextNode(' '));
+		}
+		if (to < x.length - 1)
+			frag.appendChild(document.createTextNode(' …'));
+		return frag;
+	}
+
+	function find(q) {
+		var words = fold(q).split(' ').filter(Boolean);
+		var hits = [], i, k, p, t, n;
+
+		if (!words.length)
+			return null;
+		for (i = 0; i < pages.length; i++) {
+			p = pages[i];
+			t = 0;
+			for (k = 0; k < words.length; k++) {
+				n = ' ' + words[k];
+				if (p.t.indexOf(n) >= 0)
+					t++;
+				else if (p.x.indexOf(n) < 0)
+					break;
+			}
+			if (k === words.length)
+				hits.push({ p: p, t: t, i: i });
+		}
+		hits.sort(function (a, b) {
+			return b.t - a.t || a.i - b.i;	/* title hits first */
+		});
+		return { words: words, hits: hits };
+	}
+
+	function say(n) {
+		var s = n === 0 ? 'data-none' : n === 1 ? 'data-one' :
+		    n > MAX ? 'data-many-cap' : 'data-many';
+
+		return (form.getAttribute(s) || String(n)).
+		    replace('{n}', n).replace('{max}', MAX);
+	}
+
+	function show() {
+		var r = find(input.value), i, li, a, el, p;
+
+		list.textContent = '';
+		if (!r) {
+			panel.hidden = true;
+			status.textContent = '';
+			return;
+		}
+		for (i = 0; i < r.hits.length && i < MAX; i++) {
+			p = r.hits[i].p;
+			li = document.createElement('li');
+			a = document.createElement('a');
+			a.href = p.href;
+			a.textContent = p.title;
+			li.appendChild(a);
+			if (p.course) {
+				el = document.createElement('span');
+				el.className = 'result-course';
+				el.textContent = p.course;
+				li.appendChild(document.createTextNode(' '));
+				li.appendChild(el);
+			}
+			el = document.createElement('p');
+			el.className = 'result-excerpt';
+			el.appendChild(excerpt(p.x, r.words));
+			li.appendChild(el);
+			list.appendChild(li);
+		}
+		count.textContent = say(r.hits.length);
+		status.textContent = count.textContent;
+		panel.hidden = false;
+	}
+
+	function clear() {
+		input.value = '';
+		show();
+		input.focus();
+	}
+
+	/* A click or the focus elsewhere folds the floating results. */
+	function away(e) {
+		if (!form.contains(e.target))
+			panel.hidden = true;
+	}
+
+	function init() {
+		prepare();
+		input = form.querySelector('input[type="search"]');
+		status = form.querySelector('.search-status');
+		panel = form.querySelector('.search-results');
+		count = panel.querySelector('.search-count');
+		list = panel.querySelector('ol');
+		form.hidden = false;
+		input.addEventListener('input', show);
+		form.addEventListener('submit', function (e) {
+			var a = list.querySelector('a');
+
+			e.preventDefault();
+			if (a)
+				a.focus();
+		});
+		form.addEventListener('keydown', function (e) {
+			if (e.key === 'Escape' || e.key === 'Esc') {
+				e.preventDefault();
+				clear();
+			}
+		});
+		/* On course pages the results float over the page. */
+		if (form.getAttribute('data-binome-search') === 'course') {
+			document.addEventListener('click', away);
+			document.addEventListener('focusin', away);
+			input.addEventListener('focus', function () {
+				if (list.firstChild)
+					panel.hidden = false;
+			});
+		}
+	}
+	if (document.readyState === 'loading')
+		document.addEventListener('DOMContentLoaded', init);
+	else
+		init();
+})();
