@@ -210,6 +210,15 @@ fold_cp(unsigned long cp)
 	return NULL;
 }
 
+/* Punctuation, spaces and symbols past Latin: word separators. */
+static int
+punct(unsigned long cp)
+{
+	return (cp >= 0x2000 && cp < 0x2c00) ||	/* punctuation, symbols */
+	    (cp >= 0x3000 && cp < 0x3040) ||	/* CJK punctuation */
+	    (cp >= 0xfe00 && cp < 0xfe10) || cp == 0xfeff;
+}
+
 /*
  * Lower-case ASCII, drop accents from Latin letters, and turn every
  * other character into a space: the form that search compares.
@@ -241,7 +250,7 @@ fold_text(struct buf *b, const char *s, size_t n)
 		}
 		if ((f = fold_cp(cp)) != NULL)
 			buf_puts(b, f);
-		else if (cp >= 0x370 && len <= 3)
+		else if (cp >= 0x370 && len <= 3 && !punct(cp))
 			buf_put(b, s + i, len > n - i ? n - i : len);
 		else
 			buf_putc(b, ' ');

@@ -63,6 +63,14 @@ plaintext(cmark_node *n, struct buf *b)
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cur = cmark_iter_get_node(it);
+		/* Blocks and table cells are separate words. */
+		if ((cmark_node_get_type(cur) & CMARK_NODE_TYPE_MASK) ==
+		    CMARK_NODE_TYPE_BLOCK || cmark_node_get_type(cur) ==
+		    CMARK_NODE_CUSTOM_BLOCK) {
+			if (b->len && b->data[b->len - 1] != ' ')
+				buf_putc(b, ' ');
+			continue;
+		}
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		switch (cmark_node_get_type(cur)) {
@@ -572,6 +580,45 @@ searchtext(cmark_node *doc)
 	return buf_detach(&out, NULL);
 }
 
+/*
+ * cmark-gfm renders a task list item's box as a bare, unlabelled
+ * checkbox: hide it from assistive technology and say its state in
+ * words instead.
+ */
+static char *
+tasks(const char *html, const struct tval *t)
+{
+	static const char done[] =
+	    "<input type=\"checkbox\" checked=\"\" disabled=\"\" />";
+	static const char todo[] = "<input type=\"checkbox\" disabled=\"\" />";
+	struct buf	 b = BUF_INIT;
+	const char	*p, *label;
+	int		 checked;
+
+	while ((p = strstr(html, "<input type=\"checkbox\"")) != NULL) {
+		buf_put(&b, html, (size_t)(p - html));
+		checked = strncmp(p, done, sizeof(done) - 1) == 0;
+		if (!checked && strncmp(p, todo, sizeof(todo) - 1) != 0) {
+			buf_putc(&b, *p);
+			html = p + 1;
+			continue;
+		}
+		label = checked ? i18n(t, "task_done", "Done:") :
+		    i18n(t, "task_todo", "To do:");
+		buf_puts(&b, checked ?
+		    "<input type=\"checkbox\" checked=\"\" disabled=\"\" "
+		    "aria-hidden=\"true\" />" :
+		    "<input type=\"checkbox\" disabled=\"\" "
+		    "aria-hidden=\"true\" />");
+		buf_puts(&b, "<span class=\"visually-hidden\">");
+		esc_html(&b, label, strlen(label));
+		buf_puts(&b, " </span>");
+		html = p + (checked ? sizeof(done) : sizeof(todo)) - 1;
+	}
+	buf_puts(&b, html);
+	return buf_detach(&b, NULL);
+}
+
 static cmark_parser *
 newparser(int opts)
 {
@@ -629,7 +676,7 @@ md_render_course(struct course *c, const struct tval *i18ns)
 		pg->plain = searchtext(md[i].doc);
 		html = cmark_render_html(md[i].doc, opts,
 		    cmark_parser_get_syntax_extensions(md[i].parser));
-		pg->html = xstrdup(html);
+		pg->html = tasks(html, i18ns);
 		free(html);
 		cmark_node_free(md[i].doc);
 		cmark_parser_free(md[i].parser);

@@ -85,6 +85,8 @@ main(void)
 	    "l-ecoute-active", "typographic apostrophe separates");
 	CHECKP(slugify("!!!", 3), "", "slug of punctuation is empty");
 	CHECK(foldit, "ÉTÉ Noël", "ete noel");
+	CHECK(foldit, "l’éléphant…", "l elephant ");
+	CHECK(foldit, "Ελλάδα", "Ελλάδα");
 
 	/* UTF-8. */
 	T_OK(utf8_valid("héllo", strlen("héllo"), NULL), "valid UTF-8");
