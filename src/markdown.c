@@ -650,7 +650,7 @@ md_render_course(struct course *c, const struct tval *i18ns)
 	int		 opts;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	opts = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG |
+	opts = CMARK_OPT_VALIDATE_UTF8 |
 	    (c->unsafe_html ? CMARK_OPT_UNSAFE : 0);
 	if (c->unsafe_html)
 		diag_warn(&(struct pos){ c->page.src, 1, 1 }, "unsafe_html "
