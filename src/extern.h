@@ -369,6 +369,15 @@ void		 theme_free(struct theme *);
 /* site.c ------------------------------------------------------------ */
 
 int	 site_build(struct course **, size_t, const struct opts *);
+int	 site_run(char *const *, size_t, const struct opts *);
+
+/* serve.c ----------------------------------------------------------- */
+
+/*
+ * Build dirs, serve the output on 127.0.0.1:port, rebuild on change and
+ * reload the open pages; returns when interrupted.  -1 on failure.
+ */
+int	 serve_run(char *const *, size_t, const struct opts *, long);
 
 /* scorm.c ----------------------------------------------------------- */
 

@@ -19,6 +19,7 @@ usage(FILE *f)
 {
 	fputs("usage: binome build [options] [DIR ...]\n"
 	    "       binome check [options] [DIR ...]\n"
+	    "       binome serve [options] [--port N] [DIR ...]\n"
 	    "       binome --help | --version\n"
 	    "\n"
 	    "Compile Markdown courses into a static site (OUT/site) and SCORM\n"
@@ -33,6 +34,7 @@ usage(FILE *f)
 	    "      --schemas DIR    put the manifest's XSDs in the packages\n"
 	    "      --werror         treat warnings as errors\n"
 	    "      --format json    diagnostics as JSON lines\n"
+	    "      --port N         serve: the port on 127.0.0.1 (default 8000)\n"
 	    "  -j N                 parallel jobs (accepted; builds are serial)\n"
 	    "  -q, --quiet          no warnings or progress\n"
 	    "  -v, --verbose        say what is written\n"
@@ -63,55 +65,11 @@ parsetargets(const char *s, int *out)
 	return rc;
 }
 
-/* Add the course in dir, or every course directly under it. */
-static int
-findcourses(const char *dir, const struct opts *o, struct course ***cs,
-    size_t *n)
-{
-	char	*idx, **names, *path;
-	size_t	 i, nn, found = 0;
-
-	if (!fs_isdir(dir)) {
-		struct pos p = { dir, 0, 0 };
-
-		return diag_err(&p, "no such directory");
-	}
-	idx = fs_join(dir, "_index.md");
-	if (fs_isfile(idx)) {
-		free(idx);
-		*cs = xreallocarray(*cs, *n + 1, sizeof(**cs));
-		(*cs)[(*n)++] = course_load(dir, o);
-		return 0;
-	}
-	free(idx);
-	if ((names = fs_list(dir, &nn)) == NULL)
-		return -1;
-	for (i = 0; i < nn; i++) {
-		path = fs_join(dir, names[i]);
-		idx = fs_join(path, "_index.md");
-		if (names[i][0] != '.' && fs_isfile(idx)) {
-			*cs = xreallocarray(*cs, *n + 1, sizeof(**cs));
-			(*cs)[(*n)++] = course_load(path, o);
-			found++;
-		}
-		free(idx);
-		free(path);
-	}
-	fs_list_free(names, nn);
-	if (found == 0) {
-		struct pos p = { dir, 0, 0 };
-
-		return diag_err(&p, "no course here: a course is a "
-		    "directory with an _index.md");
-	}
-	return 0;
-}
-
 int
 main(int argc, char *argv[])
 {
 	enum { OPT_DRAFTS = 256, OPT_THEME, OPT_TARGET, OPT_PACKAGE,
-	    OPT_SCHEMAS, OPT_WERROR, OPT_FORMAT, OPT_VERSION };
+	    OPT_SCHEMAS, OPT_WERROR, OPT_FORMAT, OPT_VERSION, OPT_PORT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "drafts", no_argument, NULL, OPT_DRAFTS },
@@ -125,14 +83,14 @@ main(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "port", required_argument, NULL, OPT_PORT },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts	 o;
-	struct course	**cs = NULL;
-	size_t		 n = 0, i;
 	const char	*cmd;
-	char		*theme = NULL;
-	int		 ch, rc;
+	char		*theme = NULL, *end;
+	long		 port = 8000;
+	int		 ch, rc, serve;
 
 	memset(&o, 0, sizeof(o));
 	o.out = "build";
@@ -146,7 +104,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc < 2 || (strcmp(argv[1], "build") != 0 &&
-	    strcmp(argv[1], "check") != 0)) {
+	    strcmp(argv[1], "check") != 0 && strcmp(argv[1], "serve") != 0)) {
 		if (argc >= 2)
 			fprintf(stderr, "binome: unknown command '%s'\n",
 			    argv[1]);
@@ -155,6 +113,7 @@ main(int argc, char *argv[])
 	}
 	cmd = argv[1];
 	o.check = strcmp(cmd, "check") == 0;
+	serve = strcmp(cmd, "serve") == 0;
 	argc--;
 	argv++;
 	while ((ch = getopt_long(argc, argv, "o:j:qvh", longopts,
@@ -225,6 +184,14 @@ main(int argc, char *argv[])
 		case OPT_VERSION:
 			puts("binome " BINOME_VERSION);
 			return 0;
+		case OPT_PORT:
+			port = strtol(optarg, &end, 10);
+			if (*end != '\0' || port < 1 || port > 65535) {
+				fprintf(stderr, "binome: --port wants a port "
+				    "number from 1 to 65535, not '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -240,24 +207,17 @@ main(int argc, char *argv[])
 			o.theme = theme = xstrdup(BINOME_SHARE
 			    "/themes/default");
 	}
-	if (argc == 0)
-		findcourses("content", &o, &cs, &n);
-	for (i = 0; i < (size_t)argc; i++)
-		findcourses(argv[i], &o, &cs, &n);
-	rc = 1;
-	if (n > 0 && site_build(cs, n, &o) == 0 && diag_errors == 0)
-		rc = 0;
-	for (i = 0; i < n; i++)
-		course_free(cs[i]);
-	free(cs);
+	if (argc == 0) {
+		static char content[] = "content";
+		static char *dflt[] = { content, NULL };
+
+		argv = dflt;
+		argc = 1;
+	}
+	if (serve)
+		rc = serve_run(argv, (size_t)argc, &o, port) == 0 ? 0 : 1;
+	else
+		rc = site_run(argv, (size_t)argc, &o) == 0 ? 0 : 1;
 	free(theme);
-	if (rc == 0 && !diag_quiet && (diag_warnings || o.verbose))
-		fprintf(stderr, "binome: %zu course%s, %u warning%s\n", n,
-		    n == 1 ? "" : "s", diag_warnings,
-		    diag_warnings == 1 ? "" : "s");
-	if (rc != 0)
-		fprintf(stderr, "binome: %u error%s%s\n", diag_errors,
-		    diag_errors == 1 ? "" : "s", o.check ? "" :
-		    "; the previous output is unchanged");
 	return rc;
 }

@@ -604,3 +604,77 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 	close(fd);
 	return rc == 0 && diag_errors == 0 ? 0 : -1;
 }
+
+/* Add the course in dir, or every course directly under it. */
+static int
+findcourses(const char *dir, const struct opts *o, struct course ***cs,
+    size_t *n)
+{
+	char	*idx, **names, *path;
+	size_t	 i, nn, found = 0;
+
+	if (!fs_isdir(dir)) {
+		struct pos p = { dir, 0, 0 };
+
+		return diag_err(&p, "no such directory");
+	}
+	idx = fs_join(dir, "_index.md");
+	if (fs_isfile(idx)) {
+		free(idx);
+		*cs = xreallocarray(*cs, *n + 1, sizeof(**cs));
+		(*cs)[(*n)++] = course_load(dir, o);
+		return 0;
+	}
+	free(idx);
+	if ((names = fs_list(dir, &nn)) == NULL)
+		return -1;
+	for (i = 0; i < nn; i++) {
+		path = fs_join(dir, names[i]);
+		idx = fs_join(path, "_index.md");
+		if (names[i][0] != '.' && fs_isfile(idx)) {
+			*cs = xreallocarray(*cs, *n + 1, sizeof(**cs));
+			(*cs)[(*n)++] = course_load(path, o);
+			found++;
+		}
+		free(idx);
+		free(path);
+	}
+	fs_list_free(names, nn);
+	if (found == 0) {
+		struct pos p = { dir, 0, 0 };
+
+		return diag_err(&p, "no course here: a course is a "
+		    "directory with an _index.md");
+	}
+	return 0;
+}
+
+/*
+ * Load the courses of dirs (each a course or a directory of courses),
+ * build them, free them, and say how it went on stderr.  The command
+ * line and serve both build through here.  Returns -1 on errors.
+ */
+int
+site_run(char *const *dirs, size_t ndirs, const struct opts *o)
+{
+	struct course	**cs = NULL;
+	size_t		 n = 0, i;
+	int		 rc = -1;
+
+	for (i = 0; i < ndirs; i++)
+		findcourses(dirs[i], o, &cs, &n);
+	if (n > 0 && site_build(cs, n, o) == 0 && diag_errors == 0)
+		rc = 0;
+	for (i = 0; i < n; i++)
+		course_free(cs[i]);
+	free(cs);
+	if (rc == 0 && !diag_quiet && (diag_warnings || o->verbose))
+		fprintf(stderr, "binome: %zu course%s, %u warning%s\n", n,
+		    n == 1 ? "" : "s", diag_warnings,
+		    diag_warnings == 1 ? "" : "s");
+	if (rc != 0)
+		fprintf(stderr, "binome: %u error%s%s\n", diag_errors,
+		    diag_errors == 1 ? "" : "s", o->check ? "" :
+		    "; the previous output is unchanged");
+	return rc;
+}
