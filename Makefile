@@ -7,9 +7,9 @@ PREFIX	?= /usr/local
 BINDIR	 = $(PREFIX)/bin
 SHAREDIR = $(PREFIX)/share/binome
 MANDIR	 = $(PREFIX)/share/man
-PKGS	 = libcmark-gfm libxml-2.0 libzip yaml-0.1
+PKGS	 = libcmark-gfm libxml-2.0 libzip yaml-0.1 libmicrohttpd
 DEBS	 = libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
-	   libzip-dev libyaml-dev pkg-config
+	   libzip-dev libyaml-dev libmicrohttpd-dev pkg-config
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wno-unused-parameter
