@@ -353,6 +353,73 @@ for (const v of ['12', '2004']) {
   });
 }
 
+// Go to the assessment page of tests/course-quiz and submit answers.
+async function toAssessment(lesson) {
+  for (let i = 0; i < 100 && !(await lesson.$('.quiz-submit')); i++) {
+    const next = await lesson.$('a[rel=next]');
+    assert(next, 'no assessment page');
+    await Promise.all([lesson.waitForNavigation(), next.click()]);
+    await lesson.waitForFunction(() => window.Binome && document.readyState === 'complete');
+  }
+}
+
+async function submit(lesson, ids) {
+  for (const id of ids) await lesson.check('#' + id);
+  await lesson.click('.quiz-submit');
+  await lesson.waitForSelector('.quiz-assess-result:not(:empty)');
+}
+
+const WRONG = ['quiz-eval-couleur-0', 'quiz-eval-animaux-1', 'quiz-eval-soleil-1'];
+const RIGHT = ['quiz-eval-couleur-1', 'quiz-eval-animaux-0', 'quiz-eval-animaux-2', 'quiz-eval-soleil-0'];
+
+for (const v of ['12', '2004']) {
+  test(`SCORM ${v}: a failed assessment is reported, and a retry passes it`, async () => {
+    const dir = unzip(path.join(QUIZ, `quiz-test-0.1.0-scorm${v}.zip`));
+    const t = await start(dir, v, 'frame1');
+    await toAssessment(t.lesson);
+    await submit(t.lesson, WRONG);
+    assert(await t.lesson.isVisible('.quiz-again'), 'a new attempt is offered (2 of 3 left)');
+    await exitButton(t);
+    const c = checkSession(await calls(t), v);
+    eq(c[V[v].raw], '0', 'score.raw after the failed attempt');
+    if (v === '2004') {
+      eq(c['cmi.success_status'], 'failed', 'success_status');
+    } else {
+      // Attempts remain: 1.2 keeps "incomplete" rather than "failed",
+      // which some LMSs take as final (scorm.md, "Use failed with care").
+      eq(c['cmi.core.lesson_status'], 'incomplete', 'lesson_status while attempts remain');
+    }
+    await stop(t);
+
+    // Relaunch: the learner lands on the assessment and tries again.
+    const t2 = await start(dir, v, 'frame1', V[v].resume(c));
+    await t2.lesson.waitForSelector('.quiz-again');
+    await t2.lesson.click('.quiz-again');
+    await submit(t2.lesson, RIGHT);
+    await exitButton(t2);
+    const c2 = checkSession(await calls(t2), v);
+    eq(c2[V[v].raw], '100', 'score.raw after the retry');
+    if (v === '2004') eq(c2['cmi.success_status'], 'passed', 'success_status after the retry');
+    else eq(c2['cmi.core.lesson_status'], 'passed', 'lesson_status after the retry');
+    await stop(t2);
+  });
+}
+
+test('SCORM 12: failed once no attempt is left', async () => {
+  const dir = unzip(path.join(QUIZ, 'quiz-test-0.1.0-scorm12.zip'));
+  const t = await start(dir, '12', 'frame1');
+  await toAssessment(t.lesson);
+  for (let i = 0; i < 3; i++) {
+    if (i) await t.lesson.click('.quiz-again');
+    await submit(t.lesson, WRONG);
+  }
+  assert(!(await t.lesson.isVisible('.quiz-again')), 'no attempt left');
+  await exitButton(t);
+  const c = checkSession(await calls(t), '12');
+  eq(c['cmi.core.lesson_status'], 'failed', 'lesson_status');
+  await stop(t);
+});
+
 test('without an LMS: progress kept in localStorage', async () => {
   const dir = unzip(path.join(DEMO, 'demo-1.0.0-scorm12.zip'));
   const srv = await serve(dir);
