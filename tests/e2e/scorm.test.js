@@ -38,7 +38,7 @@ const V = {
   },
 };
 
-let tmp, browser, DEMO, GRADED, QUIZ;
+let tmp, browser, DEMO, GRADED, QUIZ, CONTENT;
 
 function build(course) {
   const out = path.join(tmp, path.basename(course));
@@ -227,6 +227,7 @@ test('setup: build the packages and start chromium', async () => {
   DEMO = build('tests/course/demo');
   GRADED = build('tests/scorm-course/graded');
   QUIZ = build('tests/course-quiz');
+  CONTENT = build('content/mentorat-inverse');
   browser = await launch();
 });
 
@@ -419,6 +420,34 @@ test('SCORM 12: failed once no attempt is left', async () => {
   eq(c['cmi.core.lesson_status'], 'failed', 'lesson_status');
   await stop(t);
 });
+
+// The shipped course: every page walked in the LMS, a clean session,
+// resume on the last page.  Its assessments are not taken here, so 1.2
+// stays incomplete (graded) while 2004 records completion.
+for (const v of ['12', '2004']) {
+  test(`SCORM ${v}: content/ walks every page, tracks and resumes`, async () => {
+    const dir = unzip(path.join(CONTENT, `mentorat-inverse-1.0.0-scorm${v}.zip`));
+    let t = await start(dir, v, 'frame1');
+    const seen = await walk(t.lesson);
+    const n = await t.sco.evaluate(() => window.BINOME_COURSE.pages.length);
+    eq(seen.length, n, 'every page walked');
+    await exitButton(t);
+    const c = checkSession(await calls(t), v);
+    if (v === '2004') {
+      eq(c['cmi.completion_status'], 'completed', 'completion_status');
+      eq(c['cmi.progress_measure'], '1', 'progress_measure');
+    } else {
+      eq(c['cmi.core.lesson_status'], 'incomplete', 'lesson_status before the assessments');
+    }
+    assert(t.page.errors.length === 0, 'page errors: ' + t.page.errors.join('; '));
+    await stop(t);
+    t = await start(dir, v, 'frame1', V[v].resume(c));
+    eq(await pageIndex(t.lesson), seen[seen.length - 1], 'relaunch lands on the last page');
+    await exitButton(t);
+    checkSession(await calls(t), v);
+    await stop(t);
+  });
+}
 
 test('without an LMS: progress kept in localStorage', async () => {
   const dir = unzip(path.join(DEMO, 'demo-1.0.0-scorm12.zip'));
