@@ -179,6 +179,200 @@ test('paths out of the output are refused; only 127.0.0.1 listens', async () => 
   assert(/port \d+ is already in use/.test(err), 'message: ' + err);
 });
 
+// The simulator against scorm-again -----------------------------------
+
+const SA = path.join(ROOT, 'tests/node_modules/scorm-again/dist');
+const V = {
+  '12': { lib: 'scorm12.js', cls: 'Scorm12API', global: 'API', set: 'LMSSetValue', err: 'LMSGetLastError',
+    fin: 'LMSFinish', m: ['LMSInitialize', 'LMSGetValue', 'LMSSetValue', 'LMSCommit', 'LMSFinish',
+      'LMSGetLastError', 'LMSGetErrorString', 'LMSGetDiagnostic'],
+    keys: ['cmi.core.lesson_status', 'cmi.core.score.raw', 'cmi.core.lesson_location', 'cmi.suspend_data'] },
+  '2004': { lib: 'scorm2004.js', cls: 'Scorm2004API', global: 'API_1484_11', set: 'SetValue', err: 'GetLastError',
+    fin: 'Terminate', m: ['Initialize', 'GetValue', 'SetValue', 'Commit', 'Terminate', 'GetLastError',
+      'GetErrorString', 'GetDiagnostic'],
+    keys: ['cmi.completion_status', 'cmi.success_status', 'cmi.score.raw', 'cmi.score.scaled', 'cmi.location',
+      'cmi.suspend_data'] },
+};
+
+function saPage(v) {
+  const s = V[v];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
+<script src="/sa.js"></script>
+<script>
+window.calls = [];
+var api = new ${s.cls}({ logLevel: 5, autocommit: false });
+var err = api.${s.err}.bind(api);
+${JSON.stringify(s.m)}.forEach(function (n) {
+  var f = api[n].bind(api);
+  api[n] = function () {
+    var a = Array.prototype.slice.call(arguments).map(String);
+    var r = f.apply(null, arguments);
+    window.calls.push({ n: n, a: a, r: String(r), e: String(err()) });
+    return r;
+  };
+});
+window.${s.global} = api;
+</script></head><body><iframe id="sco" title="course" src="/pkg/scorm.html" style="width:100%;height:90vh"></iframe></body></html>`;
+}
+
+async function ready(frame) {
+  await frame.waitForFunction(() => window.Binome && document.readyState === 'complete');
+}
+
+async function scoFrame(page, re) {
+  for (let i = 0; i < 200; i++) {
+    const f = page.frames().find((x) => re.test(x.url()));
+    if (f && f.childFrames().length) return f;
+    await page.waitForTimeout(50);
+  }
+  throw new Error('no SCO frame');
+}
+
+// The scenario: walk every page by a[rel=next], answer the graded
+// assessment (3 points of 4), then quit with the launcher's Exit button.
+async function scenario(sco) {
+  const lesson = sco.childFrames()[0];
+  await ready(lesson);
+  let submitted = false;
+  for (let i = 0; i < 100; i++) {
+    if (await lesson.$('.quiz-submit')) {
+      for (const id of ['quiz-eval-couleur-1', 'quiz-eval-animaux-0', 'quiz-eval-animaux-2', 'quiz-eval-soleil-1'])
+        await lesson.check('#' + id);
+      await lesson.click('.quiz-submit');
+      await lesson.waitForSelector('.quiz-assess-result:not(:empty)');
+      submitted = true;
+    }
+    const next = await lesson.$('a[rel=next]');
+    if (!next) break;
+    await Promise.all([lesson.waitForNavigation(), next.click()]);
+    await ready(lesson);
+  }
+  assert(submitted, 'found the assessment');
+  await sco.click('#lms-exit');
+  await sco.waitForSelector('.lms-done');
+}
+
+// What matters of the final data, from a map element -> value.
+function summary(c, v) {
+  const out = {};
+  for (const k of V[v].keys) out[k] = c[k];
+  const ids = [], results = [];
+  for (let i = 0; `cmi.interactions.${i}.id` in c; i++) {
+    ids.push(c[`cmi.interactions.${i}.id`]);
+    results.push(c[`cmi.interactions.${i}.result`]);
+  }
+  out.interactions = { count: ids.length, ids, results };
+  return out;
+}
+
+function unzip(zip) {
+  const dir = path.join(tmp, 'unz-' + path.basename(zip, '.zip'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  execFileSync('unzip', ['-q', zip, '-d', dir]);
+  return dir;
+}
+
+async function underScormAgain(zip, v) {
+  const dir = unzip(zip);
+  const web = await serve(path.dirname(dir), {
+    '/lms.html': ['text/html; charset=utf-8', saPage(v)],
+    '/sa.js': ['text/javascript', fs.readFileSync(path.join(SA, V[v].lib))],
+  });
+  const orig = web.server.listeners('request')[0];
+  web.server.removeAllListeners('request');
+  web.server.on('request', (req, res) => {
+    if (req.url.startsWith('/pkg/')) req.url = '/' + path.basename(dir) + req.url.slice(4);
+    orig(req, res);
+  });
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(web.url + '/lms.html');
+  await scenario(await scoFrame(page, /\/pkg\/scorm\.html$/));
+  const calls = await page.evaluate(() => window.calls);
+  await ctx.close();
+  web.close();
+  const c = {};
+  for (const x of calls) if (x.n === V[v].set && x.r === 'true') c[x.a[0]] = x.a[1];
+  return c;
+}
+
+async function inSimulator(zip, v, depth) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${srv.url}/lms/player.html?pkg=${encodeURIComponent(zip)}`);
+  await page.waitForFunction(() => window.BinomeSim && window.BinomeSim.lms);
+  if (depth) {
+    await page.selectOption('#sim-depth', String(depth));
+    await page.click('#sim-relaunch');
+    await page.waitForFunction((d) => document.querySelectorAll('iframe').length >= 1 &&
+      document.getElementById('sim-frame').src.includes(d > 1 ? 'frame.html' : '/lms/pkg/'), depth);
+  }
+  const sco = await scoFrame(page, /\/lms\/pkg\/[^/]+\/scorm\.html$/);
+  await scenario(sco);
+  await page.waitForFunction(() => window.BinomeSim.lms.state === 'terminated');
+  const sim = await page.evaluate(() => ({ stored: JSON.parse(localStorage.getItem(window.BinomeSim.key)),
+    warnings: window.BinomeSim.warnings, calls: window.BinomeSim.calls }));
+  fs.writeFileSync(path.join(ARTIFACTS, `lms-calls-${v}.json`),
+    sim.calls.map((c) => JSON.stringify(c)).join('\n') + '\n');
+  eq(errors, [], 'page errors');
+  return { ctx, page, sim };
+}
+
+test('LMS simulator: /lms/ lists each course and target', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(srv.url + '/lms/');
+  await page.waitForSelector('#pkgs:not([hidden]) tbody tr');
+  const rows = await page.$$eval('#pkgs tbody tr', (l) => l.map((r) => r.textContent));
+  assert(rows.some((r) => /SCORM 1\.2/.test(r) && /quiz-test-0\.1\.0-scorm12\.zip/.test(r)), 'quiz 1.2: ' + rows);
+  assert(rows.some((r) => /SCORM 2004 4th Edition/.test(r) && /quiz-test-0\.1\.0-scorm2004\.zip/.test(r)), 'quiz 2004');
+  await ctx.close();
+});
+
+for (const v of ['12', '2004']) {
+  test(`LMS simulator and scorm-again end with the same data (SCORM ${v})`, async () => {
+    const zipname = `quiz-test-0.1.0-scorm${v}.zip`;
+    const want = summary(await underScormAgain(path.join(tmp, 'out/scorm', zipname), v), v);
+    const { ctx, page, sim } = await inSimulator(zipname, v, v === '2004' ? 3 : 0);
+    eq(Object.keys(sim.warnings), [], 'simulator warnings');
+    const got = summary(sim.stored.cmi, v);
+    eq(got, want, 'final data, simulator vs scorm-again');
+    eq(got.interactions.count, 3, 'interactions');
+    assert(sim.stored.suspended, 'exit = suspend');
+
+    // Relaunch: resume with the stored data, on the last page.
+    await page.evaluate(() => { window.oldLMS = window.BinomeSim.lms; });
+    await page.click('#sim-relaunch');
+    await page.waitForFunction(() => window.BinomeSim.lms !== window.oldLMS &&
+      window.BinomeSim.lms.state === 'running');
+    const entry = await page.evaluate((k) => window.BinomeSim.lms.cmi[k], v === '2004' ? 'cmi.entry' : 'cmi.core.entry');
+    eq(entry, 'resume', 'entry on relaunch');
+    const sco = await scoFrame(page, /\/lms\/pkg\/[^/]+\/scorm\.html$/);
+    const st = await sco.evaluate(() => window.BinomeLMS.state);
+    assert(st.a[1] || st.a[0], 'assessment restored: ' + JSON.stringify(st.a));
+
+    // Fault injection: a failing Commit is reported, and so is a call
+    // after Terminate.
+    await page.selectOption('#sim-fault', 'commit:391');
+    await sco.click('#lms-exit');
+    await page.waitForFunction(() => window.BinomeSim.lms.state === 'terminated');
+    await page.evaluate((g) => window[g][g === 'API' ? 'LMSGetValue' : 'GetValue']('cmi.suspend_data'), V[v].global);
+    await page.waitForFunction(() => document.getElementById('sim-warnings').textContent.includes('after'));
+    const w = await page.$$eval('#sim-warnings li', (l) => l.map((x) => x.textContent));
+    assert(w.some((x) => new RegExp(`Commit.*error ${v === '2004' ? 391 : 101}`).test(x)), 'commit fault: ' + w);
+    assert(w.some((x) => /called after/.test(x)), 'call after Terminate: ' + w);
+
+    // A new attempt starts from nothing.
+    await page.selectOption('#sim-fault', '');
+    await page.click('#sim-new');
+    await page.waitForFunction((k) => window.BinomeSim.lms.cmi[k] === 'ab-initio',
+      v === '2004' ? 'cmi.entry' : 'cmi.core.entry');
+    await ctx.close();
+  });
+}
+
 test('teardown: SIGINT stops the server with status 0', async () => {
   if (browser) await browser.close();
   if (srv) {
