@@ -23,6 +23,8 @@
 #include <libxml/tree.h>
 #include <libxml/parser.h>
 #include <libxml/xmlwriter.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/schematron.h>
 
 #include "extern.h"
 
@@ -802,11 +804,112 @@ scope_pass(const struct course *c, const struct module *m)
 	return -1;
 }
 
+struct xmlerrs {
+	const struct course	*c;
+	const char		*what;
+	int			 n;
+};
+
+/* libxml2's validation errors, as our diagnostics (the first few). */
+static void
+xmlerr(void *arg, xmlErrorPtr e)
+{
+	struct xmlerrs	*x = arg;
+	struct pos	 p = { x->c->page.src, 1, 1 };
+	char		*msg;
+	size_t		 len;
+
+	if (e == NULL || e->level < XML_ERR_ERROR || x->n++ >= 5)
+		return;
+	msg = xstrdup(e->message != NULL ? e->message : "invalid");
+	len = strlen(msg);
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	diag_err(&p, "the generated %s manifest is invalid (line %d): %s",
+	    x->what, e->line, msg);
+	free(msg);
+}
+
+/*
+ * With --schemas, check a generated manifest against the official XSD
+ * (through the kit's wrapper) and the kit's Schematron rules, as the
+ * tests do with xmllint.  An error here is a bug of binome's, but a
+ * trainer learns it before an LMS does.
+ */
+static int
+validate(const struct course *c, const char *schemas, int v2004,
+    const char *xml, size_t len)
+{
+	struct xmlerrs		 x = { c, v2004 ? "SCORM 2004" : "SCORM 1.2", 0 };
+	xmlSchemaParserCtxtPtr	 pc;
+	xmlSchemaPtr		 schema = NULL;
+	xmlSchemaValidCtxtPtr	 vc;
+	xmlSchematronParserCtxtPtr spc;
+	xmlSchematronPtr	 sch = NULL;
+	xmlSchematronValidCtxtPtr svc;
+	xmlDocPtr		 doc;
+	char			*xsd, *rules;
+	struct pos		 p = { c->page.src, 1, 1 };
+	int			 rc = 0;
+
+	xsd = fs_join(schemas, v2004 ?
+	    "scorm2004-4th/scorm2004_4th_manifest.xsd" :
+	    "scorm12/scorm12_manifest.xsd");
+	rules = fs_join(schemas, v2004 ? "checks/scorm2004-rules.sch" :
+	    "checks/scorm12-rules.sch");
+	doc = xmlReadMemory(xml, (int)len, "imsmanifest.xml", "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL) {
+		rc = diag_err(&p, "the generated manifest is not well formed");
+		goto out;
+	}
+	xmlSetStructuredErrorFunc(&x, xmlerr);
+	if ((pc = xmlSchemaNewParserCtxt(xsd)) != NULL) {
+		schema = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+	}
+	if (schema == NULL)
+		rc = diag_err(&p, "--schemas: cannot load %s", xsd);
+	else if ((vc = xmlSchemaNewValidCtxt(schema)) != NULL) {
+		xmlSchemaSetValidStructuredErrors(vc, xmlerr, &x);
+		if (xmlSchemaValidateDoc(vc, doc) != 0 && x.n == 0)
+			diag_err(&p, "the generated %s manifest does not "
+			    "match %s", x.what, xsd);
+		if (x.n)
+			rc = -1;
+		xmlSchemaFreeValidCtxt(vc);
+	}
+	if (fs_isfile(rules) &&
+	    (spc = xmlSchematronNewParserCtxt(rules)) != NULL) {
+		sch = xmlSchematronParse(spc);
+		xmlSchematronFreeParserCtxt(spc);
+	}
+	if (sch != NULL &&
+	    (svc = xmlSchematronNewValidCtxt(sch,
+	    XML_SCHEMATRON_OUT_QUIET)) != NULL) {
+		if (xmlSchematronValidateDoc(svc, doc) != 0)
+			rc = diag_err(&p, "the generated %s manifest breaks "
+			    "the rules of %s", x.what, rules);
+		xmlSchematronFreeValidCtxt(svc);
+	}
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSchematronFree(sch);
+	xmlSchemaFree(schema);
+	xmlFreeDoc(doc);
+out:
+	free(xsd);
+	free(rules);
+	return rc;
+}
+
+/* Cornerstone asks for packages of at most 250 MB; most LMSs cap too. */
+#define PACKAGE_WARN	(250u * 1000 * 1000)
+
 /* Write one zip: content (sorted) + scorm.html + manifest + schemas. */
 static int
 package(const struct course *c, struct theme *th, const struct scope *sc,
     int v2004, const struct files *site, const struct files *xsd,
-    const char *scormdir)
+    const char *scormdir, const char *schemas)
 {
 	struct files	 content = { NULL, 0, 0 };
 	struct packfile	*pf;
@@ -827,6 +930,9 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	qsort(content.v, content.n, sizeof(*content.v), filecmp);
 	if (manifest(c, sc, v2004, &content, &xml, &xmllen) == -1)
 		goto out;
+	if (schemas != NULL &&
+	    validate(c, schemas, v2004, xml, xmllen) == -1)
+		goto out;
 
 	n = content.n + 1 + xsd->n;
 	pf = xcalloc(n, sizeof(*pf));
@@ -845,6 +951,19 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 		    v2004 ? "scorm2004" : "scorm12");
 	zip = fs_join(scormdir, name);
 	rc = pack_zip(zip, pf, i);
+	if (rc == 0) {
+		struct stat st;
+
+		if (stat(zip, &st) == 0 && (uintmax_t)st.st_size >
+		    PACKAGE_WARN) {
+			struct pos p = { c->page.src, 1, 1 };
+
+			diag_warn(&p, "package %s is %ju MB: many LMSs refuse "
+			    "packages over 250 MB; move videos out, or set "
+			    "'package: module'", name,
+			    (uintmax_t)st.st_size / 1000000);
+		}
+	}
 	free(zip);
 	free(name);
 	free(pf);
@@ -929,7 +1048,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 			sc.mod = NULL;
 			sc.pass = scope_pass(c, NULL);
 			if (package(c, th, &sc, v, &site, &xsd[v],
-			    scormdir) == -1)
+			    scormdir, o->schemas) == -1)
 				goto fail;
 		}
 		if (mode & PACK_MODULE)
@@ -937,7 +1056,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 				sc.mod = c->modules[i];
 				sc.pass = scope_pass(c, sc.mod);
 				if (package(c, th, &sc, v, &site, &xsd[v],
-				    scormdir) == -1)
+				    scormdir, o->schemas) == -1)
 					goto fail;
 			}
 	}

@@ -54,3 +54,25 @@ check "--werror turns a warning into a failure" "[ $? = 1 ]"
 "$bin" check $theme --format json -o "$tmp/e" "$uk" 2> "$tmp/json"
 check "--format json prints one object per diagnostic" \
     "grep -q '^{\"file\":\".*01-l.md\",\"line\":3,\"column\":1,\"severity\":\"warning\",\"message\":\"unknown key ' \"$tmp/json\""
+
+# --schemas validates every generated manifest; a kit whose rules reject
+# everything proves that the check runs and can fail.
+kit=$root/../shared/schemas
+if [ -d "$kit" ]; then
+	"$bin" check $theme --schemas "$kit" -o "$tmp/f" "$course" 2>/dev/null
+	check "check --schemas accepts the manifests of a good course" "[ $? = 0 ]"
+	cp -R "$kit" "$tmp/kit"
+	chmod -R u+w "$tmp/kit"
+	cat > "$tmp/kit/checks/scorm12-rules.sch" <<'SCH'
+<?xml version="1.0" encoding="UTF-8"?>
+<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron">
+  <sch:pattern><sch:rule context="/*"><sch:assert test="false()">never</sch:assert></sch:rule></sch:pattern>
+</sch:schema>
+SCH
+	"$bin" check $theme --schemas "$tmp/kit" -o "$tmp/f" "$course" \
+	    2> "$tmp/err"
+	check "check --schemas fails when the rules reject a manifest" \
+	    "[ $? = 1 ] && grep -q 'SCORM 1.2 manifest breaks the rules' '$tmp/err'"
+else
+	echo "not ok - build/--schemas: ../shared/schemas is missing"
+fi
