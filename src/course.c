@@ -29,6 +29,15 @@ readpage(struct page *pg, struct frontmatter *fm)
 	size_t		 bad, i, off = 0;
 	unsigned	 line = 1, col = 1;
 
+	struct stat	 st;
+
+	if (stat(pg->src, &st) == 0 && (uintmax_t)st.st_size > MD_MAXFILE) {
+		p.line = 1;
+		p.col = 1;
+		return diag_err(&p, "page is %ju MB, over the %u MB a page may "
+		    "be: split it into several lessons",
+		    (uintmax_t)st.st_size / 1000000, MD_MAXFILE >> 20);
+	}
 	if (fs_read(pg->src, &pg->text, &pg->textlen) == -1)
 		return -1;
 	if (memchr(pg->text, '\0', pg->textlen) != NULL ||

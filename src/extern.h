@@ -8,6 +8,7 @@
 #ifndef EXTERN_H
 #define EXTERN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +70,8 @@ void	 diag_note(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* fs.c -------------------------------------------------------------- */
 
-#define FS_MAXFILE	(64u * 1024 * 1024)	/* refuse larger inputs */
+#define FS_MAXFILE	(1024u * 1024 * 1024)	/* refuse larger files */
+#define MD_MAXFILE	(10u * 1024 * 1024)	/* and larger Markdown pages */
 
 char	*fs_join(const char *, const char *);
 char	*fs_dirname(const char *);
@@ -367,6 +369,9 @@ char		**theme_files(const struct theme *, const char *subdir,
 void		 theme_free(struct theme *);
 
 /* site.c ------------------------------------------------------------ */
+
+/* Set by a signal handler: stop between two pages, keep the old output. */
+extern volatile sig_atomic_t site_interrupted;
 
 int	 site_build(struct course **, size_t, const struct opts *);
 int	 site_run(char *const *, size_t, const struct opts *);

@@ -306,18 +306,51 @@ fs_rmtree(const char *path)
 	return rc;
 }
 
+/* Copy a file of any size, a block at a time (videos may be large). */
 int
 fs_copy(const char *from, const char *to)
 {
-	char	*data;
-	size_t	 len;
-	int	 rc;
+	char	 block[65536];
+	ssize_t	 n, w;
+	int	 in, out;
 
-	if (fs_read(from, &data, &len) == -1)
+	if ((in = open(from, O_RDONLY)) == -1)
+		return diag_sys(from, "cannot open");
+	if (fs_write(to, "", 0) == -1 ||
+	    (out = open(to, O_WRONLY | O_TRUNC)) == -1) {
+		close(in);
 		return -1;
-	rc = fs_write(to, data, len);
-	free(data);
-	return rc;
+	}
+	for (;;) {
+		if ((n = read(in, block, sizeof(block))) == -1) {
+			if (errno == EINTR)
+				continue;
+			diag_sys(from, "cannot read");
+			break;
+		}
+		if (n == 0) {
+			close(in);
+			if (close(out) == -1)
+				return diag_sys(to, "cannot write");
+			return 0;
+		}
+		for (w = 0; w < n; ) {
+			ssize_t k = write(out, block + w, (size_t)(n - w));
+
+			if (k == -1 && errno == EINTR)
+				continue;
+			if (k == -1) {
+				diag_sys(to, "cannot write");
+				close(in);
+				close(out);
+				return -1;
+			}
+			w += k;
+		}
+	}
+	close(in);
+	close(out);
+	return -1;
 }
 
 static int

@@ -4,6 +4,7 @@
  * errors, 2 on usage errors.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +41,28 @@ usage(FILE *f)
 	    "  -v, --verbose        say what is written\n"
 	    "  -h, --help           this help\n"
 	    "      --version        the version\n", f);
+}
+
+static void
+onsignal(int sig)
+{
+	(void)sig;
+	site_interrupted = 1;
+}
+
+/*
+ * SIGINT and SIGTERM stop a build between two pages; the output is left
+ * as it was.  From the very start, so that no moment is unprotected.
+ */
+static void
+catchsignals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onsignal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int
@@ -214,6 +237,8 @@ main(int argc, char *argv[])
 		argv = dflt;
 		argc = 1;
 	}
+	if (!serve)
+		catchsignals();
 	if (serve)
 		rc = serve_run(argv, (size_t)argc, &o, port) == 0 ? 0 : 1;
 	else

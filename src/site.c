@@ -518,13 +518,6 @@ swap(const struct out *out, const char *name)
 	return rc;
 }
 
-static void
-onsignal(int sig)
-{
-	(void)sig;
-	site_interrupted = 1;
-}
-
 /*
  * Build the site and the packages of every course.  Nothing in the
  * output directory changes unless every course built without error.
@@ -535,7 +528,6 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 {
 	struct out	 out;
 	struct theme	*th;
-	struct sigaction sa;
 	char		*lock;
 	size_t		 i, j;
 	int		 fd, rc = 0;
@@ -559,11 +551,6 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 		}
 	}
 	free(lock);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onsignal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 
 	memset(&out, 0, sizeof(out));
 	out.o = o;
