@@ -481,6 +481,27 @@ heading(cmark_node *n, const struct heading *h)
 	return box;
 }
 
+/* A table whose header cells are all empty has no header row. */
+static void
+tablehead(struct mdctx *x, cmark_node *row)
+{
+	struct buf	 t = BUF_INIT;
+	struct pos	 p;
+	cmark_node	*cell;
+
+	for (cell = cmark_node_first_child(row); cell != NULL;
+	    cell = cmark_node_next(cell))
+		plaintext(cell, &t);
+	while (t.len && t.data[t.len - 1] == ' ')
+		t.len--;
+	if (t.len == 0) {
+		nodepos(x->pg, row, &p);
+		diag_warn(&p, "table without a header row: name its columns "
+		    "in the first row");
+	}
+	buf_release(&t);
+}
+
 static int
 isdirective(const char *lit)
 {
@@ -523,6 +544,8 @@ transform(struct mdctx *x, cmark_node *doc)
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 		case CMARK_NODE_HTML_INLINE:
+			if (ev == CMARK_EVENT_EXIT)
+				break;
 			if (x->c->unsafe_html || quiz_is_directive(n) ||
 			    isdirective(cmark_node_get_literal(n)))
 				break;
@@ -532,6 +555,9 @@ transform(struct mdctx *x, cmark_node *doc)
 			    "course's _index.md");
 			break;
 		default:
+			if (ev == CMARK_EVENT_ENTER && strcmp(
+			    cmark_node_get_type_string(n), "table_header") == 0)
+				tablehead(x, n);
 			break;
 		}
 	}
