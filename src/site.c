@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -21,6 +22,36 @@
 #define TOC_FULL	300
 
 volatile sig_atomic_t site_interrupted;
+
+/* Progress of the run, shown on a terminal and summed up at the end. */
+static struct {
+	int		 tty;	/* show the updating line */
+	size_t		 done, total;	/* pages */
+	size_t		 packages;
+	struct timespec	 start, shown;
+} progress;
+
+static double
+elapsed(const struct timespec *from)
+{
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - from->tv_sec) +
+	    (double)(now.tv_nsec - from->tv_nsec) / 1e9;
+}
+
+/* One page written: redraw the line at most ten times a second. */
+static void
+tick(void)
+{
+	progress.done++;
+	if (!progress.tty || elapsed(&progress.shown) < 0.1)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &progress.shown);
+	fprintf(stderr, "\rbinome: %zu/%zu pages, %.1f s", progress.done,
+	    progress.total, elapsed(&progress.start));
+}
 
 struct out {
 	const struct opts *o;
@@ -432,9 +463,11 @@ course(struct course *c, const struct out *out, struct theme *th)
 	    diag_errors != before)
 		return -1;
 	dir = fs_join(out->site, c->id);
-	for (i = 0; i < c->npages && !site_interrupted; i++)
+	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		if (writepage(c, th, c->pages[i], dir, &b) == -1)
 			break;
+		tick();
+	}
 	if (diag_errors == before && !site_interrupted) {
 		copyfiles(th, c, dir);
 		buf_truncate(&b, 0);
@@ -580,6 +613,15 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 	if (site_interrupted)
 		rc = diag_err(NULL, "interrupted: the previous output is "
 		    "left as it was");
+	if (rc == 0 && diag_errors == 0) {
+		char **zips;
+		size_t nz;
+
+		if ((zips = fs_list(out.scorm, &nz)) != NULL) {
+			progress.packages = nz;
+			fs_list_free(zips, nz);
+		}
+	}
 	if (rc == 0 && diag_errors == 0 && !o->check) {
 		if (swap(&out, "site") == -1 || swap(&out, "scorm") == -1)
 			rc = -1;
@@ -648,17 +690,34 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	size_t		 n = 0, i;
 	int		 rc = -1;
 
+	memset(&progress, 0, sizeof(progress));
+	progress.tty = !diag_quiet && !diag_json && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
+	progress.shown = progress.start;
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
+	for (i = 0; i < n; i++)
+		progress.total += cs[i]->npages;
 	if (n > 0 && site_build(cs, n, o) == 0 && diag_errors == 0)
 		rc = 0;
 	for (i = 0; i < n; i++)
 		course_free(cs[i]);
 	free(cs);
-	if (rc == 0 && !diag_quiet && (diag_warnings || o->verbose))
-		fprintf(stderr, "binome: %zu course%s, %u warning%s\n", n,
-		    n == 1 ? "" : "s", diag_warnings,
-		    diag_warnings == 1 ? "" : "s");
+	if (progress.tty)
+		fputs("\r\033[K", stderr);
+	if (rc == 0 && !diag_quiet) {
+		fprintf(stderr, "binome: %zu course%s, %zu page%s, %zu "
+		    "package%s", n, n == 1 ? "" : "s", progress.total,
+		    progress.total == 1 ? "" : "s", progress.packages,
+		    progress.packages == 1 ? "" : "s");
+		if (diag_warnings)
+			fprintf(stderr, ", %u warning%s", diag_warnings,
+			    diag_warnings == 1 ? "" : "s");
+		/* Times only on a terminal: logs stay reproducible. */
+		if (progress.tty)
+			fprintf(stderr, " in %.2f s", elapsed(&progress.start));
+		fputc('\n', stderr);
+	}
 	if (rc != 0)
 		fprintf(stderr, "binome: %u error%s%s\n", diag_errors,
 		    diag_errors == 1 ? "" : "s", o->check ? "" :

@@ -6,7 +6,7 @@ case ${BIN:=build/binome} in /*) bin=$BIN ;; *) bin=$root/$BIN ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$root" || exit 1
-"$bin" build --werror --theme themes/default -o "$tmp/out" content \
+"$bin" build -q --werror --theme themes/default -o "$tmp/out" content \
     > "$tmp/log" 2>&1
 rc=$?
 if [ $rc = 0 ] && [ ! -s "$tmp/log" ]; then
