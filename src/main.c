@@ -65,6 +65,33 @@ catchsignals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/*
+ * The default theme: themes/default in the current directory (a source
+ * tree), else share/binome beside the installed binary (so that any
+ * PREFIX or DESTDIR works), else the compiled-in share directory.
+ */
+static char *
+findtheme(void)
+{
+	char	 exe[4096], *dir, *up, *t;
+	ssize_t	 n;
+
+	if (fs_isfile("themes/default/page.html"))
+		return xstrdup("themes/default");
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		dir = fs_dirname(exe);
+		up = fs_dirname(dir);
+		t = xasprintf("%s/share/binome/themes/default", up);
+		free(dir);
+		free(up);
+		if (fs_isdir(t))
+			return t;
+		free(t);
+	}
+	return xstrdup(BINOME_SHARE "/themes/default");
+}
+
 static int
 parsetargets(const char *s, int *out)
 {
@@ -223,13 +250,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (o.theme == NULL) {
-		if (fs_isfile("themes/default/page.html"))
-			o.theme = "themes/default";
-		else
-			o.theme = theme = xstrdup(BINOME_SHARE
-			    "/themes/default");
-	}
+	if (o.theme == NULL)
+		o.theme = theme = findtheme();
 	if (argc == 0) {
 		static char content[] = "content";
 		static char *dflt[] = { content, NULL };

@@ -76,3 +76,15 @@ SCH
 else
 	echo "not ok - build/--schemas: ../shared/schemas is missing"
 fi
+
+# make install honours DESTDIR and PREFIX; the installed binary finds
+# its theme beside itself, from any directory.
+if make -s -C "$root" install DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null 2>&1; then
+	check "make install puts the binary, the theme and both man pages" \
+	    "[ -x '$tmp/inst/usr/bin/binome' ] && [ -f '$tmp/inst/usr/share/binome/themes/default/page.html' ] && [ -f '$tmp/inst/usr/share/man/man1/binome.1' ] && [ -f '$tmp/inst/usr/share/man/man5/binome.5' ]"
+	(cd "$tmp" && "$tmp/inst/usr/bin/binome" build -q -o "$tmp/io" "$course" 2>/dev/null)
+	check "the installed binary builds with its installed theme" \
+	    "[ -f '$tmp/io/site/c/index.html' ]"
+else
+	notok "make install"
+fi
