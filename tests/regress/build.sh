@@ -88,3 +88,10 @@ if make -s -C "$root" install DESTDIR="$tmp/inst" PREFIX=/usr >/dev/null 2>&1; t
 else
 	notok "make install"
 fi
+
+if command -v mandoc >/dev/null; then
+	mandoc -Tlint -Wwarning "$root/src/binome.1" "$root/src/binome.5" > "$tmp/lint" 2>&1
+	check "the man pages pass mandoc -Tlint" "[ $? = 0 ]"
+else
+	notok "mandoc is not installed"
+fi
