@@ -159,4 +159,14 @@ check "over-budget course writes no package" \
 size=$(cat "$root/themes/default/scorm.html" \
     "$root/themes/default/assets/scorm.js" | wc -c)
 check "scorm.html + scorm.js under 24 KB ($size bytes)" "[ $size -lt 24576 ]"
+
+# What a package adds to the course's own files (pages, media, course
+# data): the theme's assets and the launcher, under 100 KB.
+"$bin" build -q $theme -o "$tmp/rt" "$root/tests/course/demo" 2>/dev/null
+runtime=$(unzip -Zl "$tmp/rt/scorm/demo-1.0.0-scorm12.zip" |
+    awk '$NF ~ /^assets\// && $NF != "assets/course.js" &&
+	$NF != "assets/search-index.js" || $NF == "scorm.html" { n += $4 }
+	END { print n + 0 }')
+check "the run-time adds under 100 KB to a package ($runtime bytes)" \
+    "[ $runtime -gt 10000 ] && [ $runtime -lt 102400 ]"
 exit 0
