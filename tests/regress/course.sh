@@ -1,8 +1,9 @@
 #!/bin/sh
 # Golden builds: each tests/regress/course/<case>/ holds content/ (the
 # input), expect.err (the exact diagnostics), expect.rc (the exit code)
-# and, for builds that succeed, expect/ (the pages and generated data,
-# theme assets left out).  REGEN=1 rewrites the expected files.
+# and, for the cases holding a file named compare-output, expect/ (the
+# pages and generated data, theme assets left out).  REGEN=1 rewrites
+# the expected files.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case ${BIN:=build/binome} in /*) bin=$BIN ;; *) bin=$root/$BIN ;; esac
 tmp=$(mktemp -d)
@@ -28,7 +29,8 @@ for dir in "$root"/tests/regress/course/*/; do
 		cp "$tmp/stderr" "$dir/expect.err"
 		cp "$tmp/rc" "$dir/expect.rc"
 		rm -rf "$dir/expect"
-		[ -d "$tmp/got-$name" ] && [ "$(cat "$tmp/rc")" = 0 ] &&
+		[ -f "$dir/compare-output" ] && [ -d "$tmp/got-$name" ] &&
+		    [ "$(cat "$tmp/rc")" = 0 ] &&
 		    cp -R "$tmp/got-$name" "$dir/expect"
 		echo "ok - course/$name (regenerated)"
 		continue
