@@ -19,19 +19,10 @@ static void
 emit(const struct pos *p, const char *level, const char *fmt, va_list ap)
 {
 	struct buf	 msg = BUF_INIT, out = BUF_INIT;
-	va_list		 cp;
-	int		 n;
 
 	if (diag_mute)
 		return;
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
-	if (n > 0) {
-		buf_grow(&msg, (size_t)n);
-		vsnprintf(msg.data, (size_t)n + 1, fmt, ap);
-		msg.len = (size_t)n;
-	}
+	buf_vprintf(&msg, fmt, ap);
 	if (diag_json) {
 		buf_puts(&out, "{\"file\":\"");
 		if (p != NULL && p->file != NULL)
@@ -96,18 +87,11 @@ diag_sys(const char *path, const char *fmt, ...)
 	struct pos	 p = { path, 0, 0 };
 	struct buf	 b = BUF_INIT;
 	va_list		 ap;
-	int		 e = errno, n;
+	int		 e = errno;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	if (n > 0) {
-		buf_grow(&b, (size_t)n);
-		va_start(ap, fmt);
-		vsnprintf(b.data, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		b.len = (size_t)n;
-	}
 	diag_err(&p, "%s: %s", b.data, strerror(e));
 	buf_release(&b);
 	errno = e;

@@ -358,6 +358,27 @@ i18n(const struct tval *t, const char *key, const char *dflt)
 }
 
 /*
+ * Replace n by a custom block printing on and off around n's children,
+ * which move into it; n is freed.  Returns the new block.
+ */
+static cmark_node *
+wrap(cmark_node *n, const char *on, const char *off)
+{
+	cmark_node	*box, *kid;
+
+	box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+	cmark_node_set_on_enter(box, on);
+	cmark_node_set_on_exit(box, off);
+	while ((kid = cmark_node_first_child(n)) != NULL) {
+		cmark_node_unlink(kid);
+		cmark_node_append_child(box, kid);
+	}
+	cmark_node_replace(n, box);
+	cmark_node_free(n);
+	return box;
+}
+
+/*
  * A block quote whose first line is "[!NOTE]" (or TIP, IMPORTANT,
  * WARNING, CAUTION) becomes an aside with a title in the course's
  * language.  Returns the replacement, or NULL when n is no alert.
@@ -365,7 +386,7 @@ i18n(const struct tval *t, const char *key, const char *dflt)
 static cmark_node *
 alert(struct mdctx *x, cmark_node *n)
 {
-	cmark_node	*para, *text, *next, *box, *kid;
+	cmark_node	*para, *text, *next, *box;
 	const char	*lit, *label;
 	struct buf	 b = BUF_INIT;
 	size_t		 i, len;
@@ -411,16 +432,8 @@ alert(struct mdctx *x, cmark_node *n)
 	buf_puts(&b, "\">\n<p class=\"alert-title\">");
 	esc_html(&b, label, strlen(label));
 	buf_puts(&b, "</p>\n");
-	box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	cmark_node_set_on_enter(box, b.data);
-	cmark_node_set_on_exit(box, "</aside>\n");
+	box = wrap(n, b.data, "</aside>\n");
 	buf_release(&b);
-	while ((kid = cmark_node_first_child(n)) != NULL) {
-		cmark_node_unlink(kid);
-		cmark_node_append_child(box, kid);
-	}
-	cmark_node_replace(n, box);
-	cmark_node_free(n);
 	return box;
 }
 
@@ -456,7 +469,7 @@ ownliterals(cmark_node *n)
 static cmark_node *
 heading(cmark_node *n, const struct heading *h)
 {
-	cmark_node	*box, *kid;
+	cmark_node	*box;
 	char		*on;
 	char		 off[16];
 	struct buf	 b = BUF_INIT;
@@ -466,18 +479,10 @@ heading(cmark_node *n, const struct heading *h)
 	buf_puts(&b, "\">");
 	on = buf_detach(&b, NULL);
 	snprintf(off, sizeof(off), "</h%d>\n", h->level);
-	box = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	cmark_node_set_on_enter(box, on);
-	cmark_node_set_on_exit(box, off);
-	free(on);
-	ownliterals(n);
 	/* Inline children inside a custom block render as they are. */
-	while ((kid = cmark_node_first_child(n)) != NULL) {
-		cmark_node_unlink(kid);
-		cmark_node_append_child(box, kid);
-	}
-	cmark_node_replace(n, box);
-	cmark_node_free(n);
+	ownliterals(n);
+	box = wrap(n, on, off);
+	free(on);
 	return box;
 }
 
