@@ -91,12 +91,6 @@ struct watches {
 
 static int	 sigfd[2] = { -1, -1 };
 
-/*
- * site.c's: set by the SIGINT/SIGTERM handler site_build() installs
- * (and leaves in place) so that a build stops early.  Not in extern.h.
- */
-extern volatile sig_atomic_t site_interrupted;
-
 static const struct {
 	const char	*ext;
 	const char	*type;
@@ -135,13 +129,14 @@ onsignal(int sig)
 	int	 e = errno;
 	char	 c = (char)sig;
 
+	site_interrupted = 1;	/* a build under way stops early */
 	if (write(sigfd[1], &c, 1) == -1) {
 		/* the pipe is full: a signal is already pending */
 	}
 	errno = e;
 }
 
-/* Ours again after each build: site_build() installs its own. */
+/* SIGINT and SIGTERM stop the server, and a build under way. */
 static void
 catch_signals(void)
 {
@@ -855,7 +850,6 @@ rebuild(struct server *s, char *const *dirs, size_t n)
 	int		 ok;
 
 	ok = build(s, dirs, n, &diag) == 0;
-	catch_signals();
 	if (site_interrupted) {
 		/* Ctrl-C during the build: stop (the loop reads this) */
 		onsignal(SIGINT);
