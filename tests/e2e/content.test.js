@@ -8,10 +8,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { serve, launch, test, run, assert, ARTIFACTS, BIN, ROOT } = require('./lib.js');
+const { serve, launch, test, run, assert, axe, ARTIFACTS, BIN, ROOT } = require('./lib.js');
 
-const AXE = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 let tmp, srv, browser, pages, answered = 0;
 
 function htmlFiles(dir, base = '') {
@@ -22,13 +20,6 @@ function htmlFiles(dir, base = '') {
   }).sort();
 }
 
-async function axe(page, label) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
-  const r = await page.evaluate((tags) => window.axe.run(document,
-    { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), TAGS);
-  return r.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}: ` +
-    v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
-}
 
 test('build content/ and serve it', async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'binome-content-'));

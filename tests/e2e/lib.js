@@ -72,9 +72,21 @@ async function run(file) {
   process.exitCode = failed ? 1 : 0;
 }
 
+// axe-core on a page (the context needs bypassCSP: true to inject it):
+// one line per WCAG 2.1 A/AA violation, empty when there is none.
+const AXE = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+async function axe(page, label, { iframes = true } = {}) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+  const r = await page.evaluate(([tags, fr]) => window.axe.run(document,
+    { iframes: fr, runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), [AXE_TAGS, iframes]);
+  return r.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n'));
+}
+
 const ARTIFACTS = path.resolve(__dirname, '../../build/test-artifacts');
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 
-module.exports = { serve, launch, test, run, assert, eq, ARTIFACTS,
+module.exports = { serve, launch, test, run, assert, eq, axe, ARTIFACTS,
   BIN: path.resolve(__dirname, '../..', process.env.BIN || 'build/binome'),
   ROOT: path.resolve(__dirname, '../..') };

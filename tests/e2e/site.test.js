@@ -11,10 +11,8 @@ const os = require('os');
 const path = require('path');
 const http = require('http');
 const { execFileSync } = require('child_process');
-const { serve, launch, test, run, assert, eq, ARTIFACTS, BIN, ROOT } = require('./lib.js');
+const { serve, launch, test, run, assert, axe, eq, ARTIFACTS, BIN, ROOT } = require('./lib.js');
 
-const AXE = path.join(path.dirname(require.resolve('axe-core')), 'axe.min.js');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const THEME = process.env.THEME || 'themes/default';
 
 let tmp, site, srv, browser, pages = [];
@@ -56,13 +54,6 @@ async function open(ctx) {
   return page;
 }
 
-async function axe(page, label) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
-  const r = await page.evaluate((tags) => window.axe.run(document,
-    { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), TAGS);
-  return r.violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help}\n` +
-    v.nodes.slice(0, 5).map((n) => `      ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n'));
-}
 
 test('build the test course', async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'binome-site-'));
