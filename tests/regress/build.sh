@@ -17,6 +17,10 @@ check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 check "two builds are byte-identical" \
     "[ -f '$tmp/a/site/index.html' ] && diff -r '$tmp/a/site' '$tmp/b/site' >/dev/null && diff -r '$tmp/a/scorm' '$tmp/b/scorm' >/dev/null"
 
+check "drafts are skipped" "[ ! -e '$tmp/a/site/c/m/brouillon.html' ]"
+"$bin" build -q --drafts $theme -o "$tmp/dr" "$course" 2>/dev/null
+check "--drafts includes them" "[ -f '$tmp/dr/site/c/m/brouillon.html' ]"
+
 # A broken course must not touch the previous output.
 cp -R "$course" "$tmp/broken"
 printf -- '---\ntitle: [\n---\n' > "$tmp/broken/c/01-m/01-l.md"

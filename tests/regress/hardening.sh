@@ -119,3 +119,32 @@ check "two builds at once both succeed" "[ $r1 = 0 ] && [ $r2 = 0 ]"
 "$bin" build -q $theme -o "$tmp/one" "$tmp/many" 2>/dev/null
 check "two builds at once leave a normal output" \
     "diff -r '$tmp/one/site' '$tmp/two/site' >/dev/null && [ ! -e '$tmp/two/.binome-tmp' ]"
+
+# A full disk: the error names the file, the previous output stays.
+# Needs a small tmpfs (root); elsewhere the case is skipped, not passed.
+mkdir -p "$tmp/full"
+if mount -t tmpfs -o size=3m tmpfs "$tmp/full" 2>/dev/null; then
+	"$bin" build -q $theme -o "$tmp/full/out" "$root/content" 2>/dev/null
+	first=$?
+	cp -R "$tmp/full/out/site" "$tmp/full-before" 2>/dev/null
+	printf '\nUne ligne de plus.\n' > "$tmp/extra"
+	cp -R "$root/content" "$tmp/content2"
+	cat "$tmp/extra" >> "$tmp/content2/mentorat-inverse/_index.md"
+	"$bin" build -q $theme -o "$tmp/full/out" "$tmp/content2" 2> "$tmp/err"
+	rc=$?
+	check "full disk: the first build fits" "[ $first = 0 ]"
+	check "full disk: the second build fails and says why" \
+	    "[ $rc = 1 ] && grep -q 'No space left on device' '$tmp/err'"
+	check "full disk: the previous output is intact, no temporary files" \
+	    "diff -r '$tmp/full-before' '$tmp/full/out/site' >/dev/null && [ ! -e '$tmp/full/out/.binome-tmp' ]"
+	umount "$tmp/full"
+else
+	echo "# hardening/full disk: skipped (cannot mount a tmpfs here)"
+fi
+
+# Two lesson files whose names differ only by case are one page: an error.
+course "$tmp/case"
+printf -- '---\ntitle: Deux\n---\nx\n' > "$tmp/case/c/01-m/01-L.md"
+"$bin" build -q $theme -o "$tmp/o" "$tmp/case" 2> "$tmp/err"
+check "names that differ only by case are refused" \
+    "[ $? = 1 ] && grep -q \"lesson slug 'l' is also used by\" '$tmp/err'"
