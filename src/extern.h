@@ -49,6 +49,18 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/* map.c ------------------------------------------------------------- */
+
+struct strmap {
+	char	**keys;
+	long	*vals;
+	size_t	 cap, n;
+};
+
+long	*strmap_get(const struct strmap *, const char *);
+long	*strmap_put(struct strmap *, const char *, long);
+void	 strmap_release(struct strmap *);
+
 /* diag.c ------------------------------------------------------------ */
 
 /* A position in an author's file; line and col are 1-based, 0 = unknown. */

@@ -90,20 +90,16 @@ plaintext(cmark_node *n, struct buf *b)
 	cmark_iter_free(it);
 }
 
+/* Ids the theme uses, which a heading never takes. */
 static int
-headingused(const struct page *pg, const char *id)
+reservedid(const char *id)
 {
 	size_t	 i;
 
 	for (i = 0; reserved[i] != NULL; i++)
 		if (strcmp(reserved[i], id) == 0)
 			return 1;
-	if (strncmp(id, "binome-", 7) == 0)
-		return 1;	/* the theme's own ids */
-	for (i = 0; i < pg->nheads; i++)
-		if (strcmp(pg->heads[i].id, id) == 0)
-			return 1;
-	return 0;
+	return strncmp(id, "binome-", 7) == 0;
 }
 
 /* Pass one: the anchors of a page's headings, unique in the page. */
@@ -113,8 +109,10 @@ anchors(struct page *pg, cmark_node *doc)
 	cmark_node	*n, *prev;
 	struct buf	 t = BUF_INIT;
 	struct heading	*h;
+	struct strmap	 ids = { NULL, NULL, 0, 0 };
 	char		*base, *id;
-	int		 k, level = 1;
+	long		*k;
+	int		 level = 1;
 
 	for (n = cmark_node_first_child(doc); n != NULL;
 	    n = cmark_node_next(n)) {
@@ -129,12 +127,26 @@ anchors(struct page *pg, cmark_node *doc)
 		if (base[0] == '\0') {
 			free(base);
 			base = xstrdup("section");
+		} else if (reservedid(base)) {
+			/* No suffix frees "binome-…": leave that space. */
+			id = xasprintf("h-%s", base);
+			free(base);
+			base = id;
 		}
+		/*
+		 * Repeats get -1, -2...: a taken id maps to the next
+		 * suffix to try, so that a thousand equal headings stay
+		 * linear.
+		 */
 		id = xstrdup(base);
-		for (k = 1; headingused(pg, id); k++) {
+		k = strmap_get(&ids, base);
+		while (strmap_get(&ids, id) != NULL) {
+			if (k == NULL)
+				k = strmap_put(&ids, base, 1);
 			free(id);
-			id = xasprintf("%s-%d", base, k);
+			id = xasprintf("%s-%ld", base, (*k)++);
 		}
+		strmap_put(&ids, id, 1);
 		free(base);
 		pg->heads = xreallocarray(pg->heads, pg->nheads + 1,
 		    sizeof(*pg->heads));
@@ -155,6 +167,7 @@ anchors(struct page *pg, cmark_node *doc)
 		}
 		level = h->level;
 	}
+	strmap_release(&ids);
 	buf_release(&t);
 }
 

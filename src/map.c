@@ -1,0 +1,88 @@
+/*
+ * A string-keyed hash map of longs (open addressing, FNV-1a), for the
+ * places where a linear search would make hostile input quadratic.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static size_t
+slot(const struct strmap *m, const char *key)
+{
+	size_t	 i = (size_t)hash(key) & (m->cap - 1);
+
+	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+/* The value of key, or NULL. */
+long *
+strmap_get(const struct strmap *m, const char *key)
+{
+	size_t	 i;
+
+	if (m->cap == 0)
+		return NULL;
+	i = slot(m, key);
+	return m->keys[i] != NULL ? &m->vals[i] : NULL;
+}
+
+/* Set key (copied) to val; returns the value's place in the map. */
+long *
+strmap_put(struct strmap *m, const char *key, long val)
+{
+	size_t	 i, j, cap;
+	char	**keys;
+	long	*vals;
+
+	if (2 * (m->n + 1) > m->cap) {
+		cap = m->cap ? m->cap * 2 : 16;
+		keys = m->keys;
+		vals = m->vals;
+		m->keys = xcalloc(cap, sizeof(*m->keys));
+		m->vals = xcalloc(cap, sizeof(*m->vals));
+		j = m->cap;
+		m->cap = cap;
+		for (i = 0; i < j; i++)
+			if (keys[i] != NULL) {
+				size_t k = slot(m, keys[i]);
+
+				m->keys[k] = keys[i];
+				m->vals[k] = vals[i];
+			}
+		free(keys);
+		free(vals);
+	}
+	i = slot(m, key);
+	if (m->keys[i] == NULL) {
+		m->keys[i] = xstrdup(key);
+		m->n++;
+	}
+	m->vals[i] = val;
+	return &m->vals[i];
+}
+
+void
+strmap_release(struct strmap *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
