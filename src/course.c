@@ -363,7 +363,8 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		m->lessons[m->nlessons++] = l;
 	}
 	fs_list_free(names, n);
-	qsort(m->lessons, m->nlessons, sizeof(*m->lessons), bypos);
+	if (m->nlessons > 1)
+		qsort(m->lessons, m->nlessons, sizeof(*m->lessons), bypos);
 	if (m->nlessons == 0) {
 		struct pos p = { m->page.src, 1, 1 };
 
@@ -503,7 +504,8 @@ course_load(const char *dir, const struct opts *o)
 		c->modules[c->nmodules++] = m;
 	}
 	fs_list_free(names, n);
-	qsort(c->modules, c->nmodules, sizeof(*c->modules), bymod);
+	if (c->nmodules > 1)
+		qsort(c->modules, c->nmodules, sizeof(*c->modules), bymod);
 	if (c->nmodules == 0) {
 		struct pos p = { c->page.src, 1, 1 };
 
