@@ -563,8 +563,24 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 	struct theme	*th;
 	char		*lock;
 	size_t		 i, j;
-	int		 fd, rc = 0;
+	int		 fd = -1, rc = 0;
 
+	memset(&out, 0, sizeof(out));
+	out.o = o;
+	if (o->check) {
+		/* check leaves the output directory alone: work elsewhere. */
+		char tmpl[] = "/tmp/binome-check-XXXXXX";
+		const char *t = getenv("TMPDIR");
+
+		out.tmp = t != NULL && *t != '\0' ?
+		    xasprintf("%s/binome-check-XXXXXX", t) : xstrdup(tmpl);
+		if (mkdtemp(out.tmp) == NULL) {
+			diag_sys(out.tmp, "cannot create a temporary directory");
+			free(out.tmp);
+			return -1;
+		}
+		goto work;
+	}
 	if (fs_mkdirs(o->out) == -1)
 		return -1;
 	/* One build at a time per output directory. */
@@ -584,11 +600,9 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 		}
 	}
 	free(lock);
-
-	memset(&out, 0, sizeof(out));
-	out.o = o;
 	out.tmp = xasprintf("%s/.binome-tmp", o->out);
 	fs_rmtree(out.tmp);	/* left by an interrupted build */
+work:
 	out.site = fs_join(out.tmp, "site");
 	out.scorm = fs_join(out.tmp, "scorm");
 	if (fs_mkdirs(out.site) == -1 || fs_mkdirs(out.scorm) == -1)
@@ -630,7 +644,8 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 	free(out.tmp);
 	free(out.site);
 	free(out.scorm);
-	close(fd);
+	if (fd != -1)
+		close(fd);
 	return rc == 0 && diag_errors == 0 ? 0 : -1;
 }
 

@@ -36,7 +36,7 @@ check "a failed build leaves no temporary files" \
 "$bin" check $theme -o "$tmp/c" "$course" 2>/dev/null
 rc=$?
 check "check exits 0 on a good course" "[ $rc = 0 ]"
-check "check writes no site" "[ ! -e '$tmp/c/site' ]"
+check "check leaves the output directory alone" "[ ! -e '$tmp/c' ]"
 "$bin" check $theme -o "$tmp/c" "$tmp/broken" 2>/dev/null
 check "check exits 1 on errors" "[ $? = 1 ]"
 
