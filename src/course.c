@@ -346,10 +346,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		l->kind = PAGE_LESSON;
 		l->module = m;
 		l->src = idx != NULL ? idx : xstrdup(path);
-		if (idx == NULL)
-			l->slug = fileslug(names[i]);
-		else
-			l->slug = fileslug(names[i]);
+		l->slug = fileslug(names[i]);
 		free(path);
 		if (loadpage(c, l, m, IN_LESSON) == -1)
 			rc = -1;
@@ -522,18 +519,17 @@ course_load(const char *dir, const struct opts *o)
  * the course directory and already normalised.
  */
 const char *
-course_asset(struct course *c, const struct pos *p, const char *path)
+course_asset(struct course *c, const char *path)
 {
-	size_t	 i;
+	long	*i;
 
-	(void)p;
-	for (i = 0; i < c->nassets; i++)
-		if (strcmp(c->assets[i].out + 6, path) == 0)
-			return c->assets[i].out;
+	if ((i = strmap_get(&c->assetidx, path)) != NULL)
+		return c->assets[*i].out;
 	c->assets = xreallocarray(c->assets, c->nassets + 1,
 	    sizeof(*c->assets));
 	c->assets[c->nassets].src = fs_join(c->dir, path);
 	c->assets[c->nassets].out = xasprintf("media/%s", path);
+	strmap_put(&c->assetidx, path, (long)c->nassets);
 	return c->assets[c->nassets++].out;
 }
 
@@ -561,6 +557,7 @@ course_free(struct course *c)
 		free(c->assets[i].out);
 	}
 	free(c->assets);
+	strmap_release(&c->assetidx);
 	free(c->dir);
 	free(c->id);
 	free(c->lang);

@@ -242,6 +242,7 @@ struct course {
 	char		*themedir;	/* content/<course>/theme or NULL */
 	struct asset	*assets;	/* media referenced by pages */
 	size_t		 nassets;
+	struct strmap	 assetidx;	/* source path -> index in assets */
 };
 
 /* A file referenced by a page and copied into the output. */
@@ -263,8 +264,7 @@ struct opts {
 
 struct course	*course_load(const char *dir, const struct opts *);
 void		 course_free(struct course *);
-const char	*course_asset(struct course *, const struct pos *,
-		    const char *path);
+const char	*course_asset(struct course *, const char *path);
 
 /* markdown.c -------------------------------------------------------- */
 

@@ -333,7 +333,7 @@ checklink(struct mdctx *x, cmark_node *n)
 			goto out;
 		}
 		free(src);
-		out = relurl(pg, course_asset(x->c, &p, norm), frag);
+		out = relurl(pg, course_asset(x->c, norm), frag);
 	}
 	{
 		struct buf enc = BUF_INIT;
