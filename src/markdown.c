@@ -27,6 +27,7 @@ struct mdctx {
 	struct page	*pg;
 	const struct tval *i18n;
 	int		 opts;
+	int		 french;	/* lang fr: no-break spaces */
 	int		 rc;
 };
 
@@ -529,6 +530,44 @@ isdirective(const char *lit)
 	    strstr(strstr(lit, "-->") + 3, "<") == NULL;
 }
 
+/*
+ * French typography: the space before : ; ! ? and » and after « becomes
+ * a no-break space (narrow before ; ! ?), so that the sign never starts
+ * a line.  Authors type ordinary spaces.
+ */
+static void
+frenchspaces(cmark_node *n)
+{
+	const char	*s = cmark_node_get_literal(n), *p;
+	struct buf	 b = BUF_INIT;
+	int		 changed = 0;
+
+	for (p = s; *p != '\0'; p++) {
+		if (*p == ' ' && (p[1] == ':' || p[1] == '\xc2')) {
+			/* " :" and " »" (U+00BB is C2 BB) */
+			if (p[1] == ':' || (unsigned char)p[2] == 0xbb) {
+				buf_puts(&b, "\xc2\xa0");	/* U+00A0 */
+				changed = 1;
+				continue;
+			}
+		} else if (*p == ' ' && (p[1] == ';' || p[1] == '!' ||
+		    p[1] == '?')) {
+			buf_puts(&b, "\xe2\x80\xaf");	/* U+202F */
+			changed = 1;
+			continue;
+		} else if (*p == ' ' && p > s && (unsigned char)p[-1] == 0xab &&
+		    p - s >= 2 && (unsigned char)p[-2] == 0xc2) {
+			buf_puts(&b, "\xc2\xa0");	/* after « */
+			changed = 1;
+			continue;
+		}
+		buf_putc(&b, *p);
+	}
+	if (changed)
+		cmark_node_set_literal(n, b.data);
+	buf_release(&b);
+}
+
 /* Pass two over one page. */
 static void
 transform(struct mdctx *x, cmark_node *doc)
@@ -555,6 +594,10 @@ transform(struct mdctx *x, cmark_node *doc)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
 		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+			if (x->french)
+				frenchspaces(n);
+			break;
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
 			if (ev == CMARK_EVENT_ENTER)
@@ -712,6 +755,8 @@ md_render_course(struct course *c, const struct tval *i18ns)
 	x.c = c;
 	x.i18n = i18ns;
 	x.opts = opts;
+	x.french = strncmp(c->lang, "fr", 2) == 0 &&
+	    (c->lang[2] == '\0' || c->lang[2] == '-' || c->lang[2] == '_');
 	for (i = 0; i < c->npages; i++) {
 		pg = x.pg = c->pages[i];
 		transform(&x, md[i].doc);
