@@ -88,7 +88,7 @@ test('build the quiz course', async () => {
     assert(fs.existsSync(path.join(site, f)), `missing ${f}`);
   const html = fs.readFileSync(path.join(site, 'quiz-test/verifier/questions.html'), 'utf8');
   assert(!/type="checkbox"[^>]*checked/.test(html), 'a checked box (the answer key) in the HTML');
-  assert(!/Oui : bleu et jaune/.test(html.replace(/<script type="application\/json"[\s\S]*?<\/script>/g, '')),
+  assert(!/Oui\s:\sbleu et jaune/.test(html.replace(/<script type="application\/json"[\s\S]*?<\/script>/g, '')),
     'option feedback outside the quiz data');
   srv = await serve(site);
   base = `${srv.url}/quiz-test`;
@@ -104,9 +104,9 @@ test('right answer: words, icon, option feedback, explanation', async () => {
   await check(page, 'choix-unique');
   const fb = await feedback(page, 'choix-unique');
   assert(/✓/.test(fb) && /Bonne réponse/.test(fb), `feedback '${fb}'`);
-  assert(/Oui : bleu et jaune donnent du vert/.test(fb), 'no option feedback');
+  assert(/Oui\s:\sbleu et jaune donnent du vert/.test(fb), 'no option feedback');
   assert(/couleurs secondaires/.test(fb), 'no explanation');
-  assert(!/Non : le rouge/.test(fb), 'feedback of an option not chosen');
+  assert(!/Non\s:\sle rouge/.test(fb), 'feedback of an option not chosen');
   assert(await form(page, 'choix-unique').locator('.quiz-option.is-right .quiz-mark').count() === 1,
     'the chosen option is not marked');
   assert(await form(page, 'choix-unique').locator('button.quiz-retry').isHidden(), 'retry after a right answer');
@@ -125,7 +125,7 @@ test('wrong answer, then try again', async () => {
   await check(page, 'choix-multiple');
   let fb = await feedback(page, 'choix-multiple');
   assert(/✗/.test(fb) && /Mauvaise réponse/.test(fb), `feedback '${fb}'`);
-  assert(/Non : c’est un poisson/.test(fb) && /Oui : elle allaite/.test(fb), 'option feedback missing');
+  assert(/Non\s:\sc’est un poisson/.test(fb) && /Oui\s:\selle allaite/.test(fb), 'option feedback missing');
   assert(!/La chauve-souris/.test(fb), 'the missed right option is revealed');
   assert(/Plusieurs réponses possibles/.test(await form(page, 'choix-multiple').innerText()), 'no multi hint');
   const retry = form(page, 'choix-multiple').locator('button.quiz-retry');
