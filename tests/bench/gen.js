@@ -1,7 +1,7 @@
 'use strict';
 // Deterministic corpus for the benchmark: N lessons in modules of 10,
 // French and English Markdown of 2 to 4 KB with front matter, tables,
-// lists, links between lessons, an image and a quiz, written both as a
+// lists, links between lessons, an image and (every fifth) a quiz, as a
 // binome course (OUT/binome/bench/) and as a Hugo site (OUT/hugo/), and
 // the bare Markdown bodies for the cmark-gfm floor (OUT/md/).
 // usage: node gen.js N OUT
@@ -67,7 +67,9 @@ for (let m = 1; m <= modules; m++) {
     body += `![Schéma du déroulé d’une séance](../images/schema.svg)\n\n`;
     if (prev) body += `Voir aussi [la leçon précédente](${prev}#introduction).\n\n`;
     body += `${para(words, 2)}\n\n`;
-    let quiz = `<!-- quiz id=q-${md}-${name} -->\n### ${sentence(words)}\n\n- [ ] ${sentence(words)}\n  > ${sentence(words)}\n- [x] ${sentence(words)}\n  > ${sentence(words)}\n- [ ] ${sentence(words)}\n\n> ${sentence(words)}\n`;
+    // A quiz every fifth lesson: a 10,000-lesson course keeps its worst-case
+    // suspend_data within SCORM 2004's 64,000 characters.
+    let quiz = l % 5 ? '' : `<!-- quiz id=q-${md}-${name} -->\n### ${sentence(words)}\n\n- [ ] ${sentence(words)}\n  > ${sentence(words)}\n- [x] ${sentence(words)}\n  > ${sentence(words)}\n- [ ] ${sentence(words)}\n\n> ${sentence(words)}\n`;
     const front = `---\ntitle: Leçon ${m}.${l}\nweight: ${l}\nduration: 15 min\nobjectives:\n  - ${sentence(words)}\n---\n`;
     fs.writeFileSync(path.join(B, md, name + '.md'), front + body + quiz);
     // Hugo: same text; the relative .md link becomes a plain page link.
