@@ -12,6 +12,15 @@
 	var me = document.currentScript;
 	var gen = me && me.getAttribute('data-binome-gen') || '';
 	var box = null, opener = null, es;
+	/* The page's language: French or English. */
+	var fr = /^fr\b/i.test(document.documentElement.lang || '');
+	var S = fr ? {
+		title: 'La construction a échoué\u00a0; cette page n\u2019est plus à jour',
+		close: 'Fermer'
+	} : {
+		title: 'The build failed; this page is out of date',
+		close: 'Close'
+	};
 
 	function css() {
 		var l;
@@ -46,7 +55,7 @@
 		box.setAttribute('aria-labelledby', 'binome-live-title');
 		h = document.createElement('h2');
 		h.id = 'binome-live-title';
-		h.textContent = 'The build failed; this page is out of date';
+		h.textContent = S.title;
 		pre = document.createElement('pre');
 		pre.className = 'binome-live-diag';
 		pre.tabIndex = 0;
@@ -54,7 +63,7 @@
 		btn = document.createElement('button');
 		btn.type = 'button';
 		btn.className = 'binome-live-close';
-		btn.textContent = 'Close';
+		btn.textContent = S.close;
 		btn.addEventListener('click', close);
 		box.addEventListener('keydown', function (e) {
 			if (e.key === 'Escape')
