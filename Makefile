@@ -22,7 +22,6 @@ SRCS	 = $(wildcard src/*.c)
 OBJS	 = $(patsubst src/%.c,$(O)/%.o,$(SRCS))
 LIBOBJS	 = $(filter-out $(O)/main.o,$(OBJS))
 UNITS	 = $(patsubst tests/unit/%.c,$(O)/tests/%,$(wildcard tests/unit/t_*.c))
-THEMEDIR = $(CURDIR)/themes/default
 
 all: deps $(BIN) site
 
