@@ -222,6 +222,17 @@ slot(struct tval *parent, const char *key)
 	return k;
 }
 
+/* A container of type t under key in parent, or a heap root. */
+static struct tval *
+container(struct tval *parent, const char *key, enum tvtype t)
+{
+	struct tval	*v;
+
+	v = parent == NULL ? xcalloc(1, sizeof(*v)) : slot(parent, key);
+	v->type = t;
+	return v;
+}
+
 /*
  * A map under key in parent (a map), or appended to parent (a list,
  * key NULL); with parent NULL, a new heap root map the caller frees
@@ -230,32 +241,14 @@ slot(struct tval *parent, const char *key)
 struct tval *
 tv_map(struct tval *parent, const char *key)
 {
-	struct tval	*v;
-
-	if (parent == NULL) {
-		v = xcalloc(1, sizeof(*v));
-		v->type = TV_MAP;
-		return v;
-	}
-	v = slot(parent, key);
-	v->type = TV_MAP;
-	return v;
+	return container(parent, key, TV_MAP);
 }
 
 /* A list under key in parent (see tv_map); parent NULL: a heap root. */
 struct tval *
 tv_list(struct tval *parent, const char *key)
 {
-	struct tval	*v;
-
-	if (parent == NULL) {
-		v = xcalloc(1, sizeof(*v));
-		v->type = TV_LIST;
-		return v;
-	}
-	v = slot(parent, key);
-	v->type = TV_LIST;
-	return v;
+	return container(parent, key, TV_LIST);
 }
 
 /* Append a new empty map to list and return it. */
