@@ -533,6 +533,19 @@ course_asset(struct course *c, const char *path)
 	return c->assets[c->nassets++].out;
 }
 
+struct page *
+course_page(struct course *c, const char *path)
+{
+	long	*i;
+	size_t	 k;
+
+	if (c->pageidx.n == 0)
+		for (k = 0; k < c->npages; k++)
+			strmap_put(&c->pageidx, c->pages[k]->src, (long)k);
+	return (i = strmap_get(&c->pageidx, path)) != NULL ?
+	    c->pages[*i] : NULL;
+}
+
 void
 course_free(struct course *c)
 {
@@ -558,6 +571,7 @@ course_free(struct course *c)
 	}
 	free(c->assets);
 	strmap_release(&c->assetidx);
+	strmap_release(&c->pageidx);
 	free(c->dir);
 	free(c->id);
 	free(c->lang);

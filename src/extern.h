@@ -95,6 +95,18 @@ char	*fs_relpath(const char *from_dir, const char *to);
 char	*fs_normalize(const char *);
 int	 fs_read(const char *, char **, size_t *);
 int	 fs_write(const char *, const void *, size_t);
+
+/* A file written piece by piece through b (see fs.c). */
+struct fs_out {
+	struct buf	 b;
+	char		*path;
+	int		 fd;
+	int		 err;
+};
+
+int	 fs_out_open(struct fs_out *, const char *);
+void	 fs_out_flush(struct fs_out *);
+int	 fs_out_close(struct fs_out *);
 int	 fs_mkdirs(const char *);
 int	 fs_rmtree(const char *);
 int	 fs_copy(const char *, const char *);
@@ -243,6 +255,7 @@ struct course {
 	struct asset	*assets;	/* media referenced by pages */
 	size_t		 nassets;
 	struct strmap	 assetidx;	/* source path -> index in assets */
+	struct strmap	 pageidx;	/* page src -> index in pages */
 };
 
 /* A file referenced by a page and copied into the output. */
@@ -265,10 +278,16 @@ struct opts {
 struct course	*course_load(const char *dir, const struct opts *);
 void		 course_free(struct course *);
 const char	*course_asset(struct course *, const char *path);
+/* The page whose source is path, or NULL. */
+struct page	*course_page(struct course *, const char *path);
 
 /* markdown.c -------------------------------------------------------- */
 
-int	 md_render_course(struct course *, const struct tval *);
+struct mdrun;
+struct mdrun	*md_begin(struct course *, const struct tval *);
+int		 md_page(struct mdrun *, struct page *);
+int		 md_end(struct mdrun *);
+int		 md_render_course(struct course *, const struct tval *);
 
 /* quiz.c ------------------------------------------------------------ */
 
@@ -413,13 +432,25 @@ size_t	 scorm_state_budget(const struct course *);
 
 /* pack.c ------------------------------------------------------------ */
 
-/* A zip entry: its name in the zip and its bytes (borrowed). */
+/*
+ * A zip entry: its name in the zip and its bytes (borrowed), or, when
+ * path is set, the file whose bytes to stream in.  A shared entry has
+ * the same bytes in every package of the build: pack_zip may copy it,
+ * compressed, from a reference zip instead of deflating it again.
+ */
 struct packfile {
 	const char	*name;
 	const char	*data;
 	size_t		 len;
+	const char	*path;
+	int		 shared;
 };
 
-int	 pack_zip(const char *zippath, struct packfile *, size_t);
+struct packref;	/* a written zip, opened to copy entries from */
+
+int	 pack_zip(const char *zippath, struct packfile *, size_t,
+	    const struct packref *);
+struct packref *pack_ref(const char *zippath);
+void	 pack_ref_free(struct packref *);
 
 #endif /* EXTERN_H */

@@ -184,9 +184,14 @@ fs_read(const char *path, char **data, size_t *len)
 		return diag_err(&p, "file is larger than %u MiB",
 		    FS_MAXFILE >> 20);
 	}
-	buf_grow(&b, (size_t)st.st_size);
+	/* Exactly the size, plus one byte to see the end: ten thousand
+	 * lessons stay in memory while a course builds. */
+	b.cap = (size_t)st.st_size + 2;
+	b.data = xmalloc(b.cap);
+	b.data[0] = '\0';
 	for (;;) {
-		buf_grow(&b, 4096);
+		if (b.cap - b.len - 1 == 0)
+			buf_grow(&b, 4096);
 		n = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -213,41 +218,98 @@ fs_read(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-/* Write a whole file, creating its directory; every write is checked. */
-int
-fs_write(const char *path, const void *data, size_t len)
+/* Create path for writing, and its directory if need be. */
+static int
+create(const char *path)
+{
+	char	*dir;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1)
+		return fd;
+	if (errno != ENOENT)
+		return diag_sys(path, "cannot create");
+	dir = fs_dirname(path);
+	if (fs_mkdirs(dir) == -1) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return diag_sys(path, "cannot create");
+	return fd;
+}
+
+static int
+writeall(int fd, const char *path, const void *data, size_t len)
 {
 	const char	*p = data;
 	ssize_t		 n;
-	int		 fd;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
-		char *dir;
-
-		if (errno != ENOENT)
-			return diag_sys(path, "cannot create");
-		dir = fs_dirname(path);
-		if (fs_mkdirs(dir) == -1) {
-			free(dir);
-			return -1;
-		}
-		free(dir);
-		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
-			return diag_sys(path, "cannot create");
-	}
 	while (len > 0) {
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
 				continue;
-			close(fd);
 			return diag_sys(path, "cannot write");
 		}
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+/* Write a whole file, creating its directory; every write is checked. */
+int
+fs_write(const char *path, const void *data, size_t len)
+{
+	int	 fd;
+
+	if ((fd = create(path)) == -1)
+		return -1;
+	if (writeall(fd, path, data, len) == -1) {
+		close(fd);
+		return -1;
+	}
 	if (close(fd) == -1)
 		return diag_sys(path, "cannot write");
 	return 0;
+}
+
+/*
+ * A file written piece by piece: put into o->b, then fs_out_flush, which
+ * writes once enough piled up.  After an error, the rest is dropped and
+ * fs_out_close returns -1.
+ */
+int
+fs_out_open(struct fs_out *o, const char *path)
+{
+	memset(o, 0, sizeof(*o));
+	o->path = xstrdup(path);
+	if ((o->fd = create(path)) == -1)
+		o->err = 1;
+	return o->err ? -1 : 0;
+}
+
+void
+fs_out_flush(struct fs_out *o)
+{
+	if (o->b.len < 65536)
+		return;
+	if (!o->err && writeall(o->fd, o->path, o->b.data, o->b.len) == -1)
+		o->err = 1;
+	buf_truncate(&o->b, 0);
+}
+
+int
+fs_out_close(struct fs_out *o)
+{
+	if (!o->err && writeall(o->fd, o->path, o->b.data, o->b.len) == -1)
+		o->err = 1;
+	if (o->fd != -1 && close(o->fd) == -1 && !o->err)
+		o->err = diag_sys(o->path, "cannot write") == -1;
+	buf_release(&o->b);
+	free(o->path);
+	return o->err ? -1 : 0;
 }
 
 /* mkdir -p */

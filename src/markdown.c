@@ -1,9 +1,9 @@
 /*
  * Markdown to HTML for every page of a course, with cmark-gfm.  Two
  * passes: the first parses every page and collects its heading anchors;
- * the second checks and rewrites links and images (which may point at
- * anchors of other pages), turns GitHub alerts into asides, hands the
- * quizzes to quiz.c and renders.
+ * the second, page by page, checks and rewrites links and images (which
+ * may point at anchors of other pages), turns GitHub alerts into asides,
+ * hands the quizzes to quiz.c and renders.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -16,11 +16,6 @@
 #include "extern.h"
 
 #define PLAIN_MAX	6000	/* folded characters of a page in the search index */
-
-struct mdpage {
-	cmark_parser	*parser;
-	cmark_node	*doc;
-};
 
 struct mdctx {
 	struct course	*c;
@@ -172,17 +167,6 @@ anchors(struct page *pg, cmark_node *doc)
 	buf_release(&t);
 }
 
-static struct page *
-findpage(struct course *c, const char *src)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->npages; i++)
-		if (strcmp(c->pages[i]->src, src) == 0)
-			return c->pages[i];
-	return NULL;
-}
-
 static int
 hasanchor(const struct page *pg, const char *id)
 {
@@ -305,7 +289,7 @@ checklink(struct mdctx *x, cmark_node *n)
 	if (ext != NULL && strcmp(ext, ".md") == 0) {
 		char *src = fs_join(x->c->dir, norm);
 
-		to = findpage(x->c, src);
+		to = course_page(x->c, src);
 		free(src);
 		if (to == NULL) {
 			x->rc = diag_err(&p, "link to '%s': no such lesson "
@@ -318,6 +302,9 @@ checklink(struct mdctx *x, cmark_node *n)
 			goto out;
 		}
 		out = relurl(pg, to->out, frag);
+	} else if (strmap_get(&x->c->assetidx, norm) != NULL) {
+		/* Checked when first met. */
+		out = relurl(pg, course_asset(x->c, norm), frag);
 	} else {
 		char *src = fs_join(x->c->dir, norm);
 
@@ -721,57 +708,108 @@ newparser(int opts)
 	return p;
 }
 
-/*
- * Render every page of the course into page->html (and page->plain,
- * page->heads, page->quizzes, course->assets).  i18n gives the alert
- * titles.  Reports diagnostics; returns -1 when any page had errors.
- */
-int
-md_render_course(struct course *c, const struct tval *i18ns)
-{
-	struct mdpage	*md;
+/* A course being rendered, page by page. */
+struct mdrun {
 	struct mdctx	 x;
-	struct page	*pg;
+};
+
+static cmark_node *
+parse(const struct mdctx *x, const struct page *pg, cmark_parser **pp)
+{
+	cmark_node	*doc;
+
+	*pp = newparser(x->opts);
+	cmark_parser_feed(*pp, pg->body, pg->bodylen);
+	doc = cmark_parser_finish(*pp);
+	cmark_consolidate_text_nodes(doc);
+	return doc;
+}
+
+/*
+ * Pass one over the whole course: the heading anchors of every page,
+ * which links from any page may name.  Each page is parsed again in
+ * md_page rather than kept: a course of ten thousand lessons would
+ * otherwise hold every syntax tree at once.  i18n gives the alert
+ * titles.
+ */
+struct mdrun *
+md_begin(struct course *c, const struct tval *i18ns)
+{
+	struct mdrun	*r;
+	cmark_parser	*p;
+	cmark_node	*doc;
 	size_t		 i;
-	char		*html;
-	int		 opts;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	opts = CMARK_OPT_VALIDATE_UTF8 |
+	r = xcalloc(1, sizeof(*r));
+	r->x.c = c;
+	r->x.i18n = i18ns;
+	r->x.opts = CMARK_OPT_VALIDATE_UTF8 |
 	    (c->unsafe_html ? CMARK_OPT_UNSAFE : 0);
+	r->x.french = strncmp(c->lang, "fr", 2) == 0 &&
+	    (c->lang[2] == '\0' || c->lang[2] == '-' || c->lang[2] == '_');
 	if (c->unsafe_html)
 		diag_warn(&(struct pos){ c->page.src, 1, 1 }, "unsafe_html "
 		    "is set: raw HTML in lessons goes to learners unchecked");
-	md = xcalloc(c->npages, sizeof(*md));
 	for (i = 0; i < c->npages; i++) {
-		pg = c->pages[i];
-		md[i].parser = newparser(opts);
-		cmark_parser_feed(md[i].parser, pg->body, pg->bodylen);
-		md[i].doc = cmark_parser_finish(md[i].parser);
-		cmark_consolidate_text_nodes(md[i].doc);
-		anchors(pg, md[i].doc);
+		doc = parse(&r->x, c->pages[i], &p);
+		anchors(c->pages[i], doc);
+		cmark_node_free(doc);
+		cmark_parser_free(p);
 	}
-	memset(&x, 0, sizeof(x));
-	x.c = c;
-	x.i18n = i18ns;
-	x.opts = opts;
-	x.french = strncmp(c->lang, "fr", 2) == 0 &&
-	    (c->lang[2] == '\0' || c->lang[2] == '-' || c->lang[2] == '_');
-	for (i = 0; i < c->npages; i++) {
-		pg = x.pg = c->pages[i];
-		transform(&x, md[i].doc);
-		if (quiz_extract(pg, md[i].doc, opts) == -1)
-			x.rc = -1;
-		pg->plain = searchtext(md[i].doc);
-		html = cmark_render_html(md[i].doc, opts,
-		    cmark_parser_get_syntax_extensions(md[i].parser));
-		pg->html = tasks(html, i18ns);
-		free(html);
-		cmark_node_free(md[i].doc);
-		cmark_parser_free(md[i].parser);
-	}
-	free(md);
-	if (quiz_check_course(c) == -1)
+	return r;
+}
+
+/*
+ * Pass two for one page: page->html, page->plain, page->quizzes (and
+ * course->assets).  Returns -1 when the page had errors.
+ */
+int
+md_page(struct mdrun *r, struct page *pg)
+{
+	struct mdctx	 x = r->x;
+	cmark_parser	*p;
+	cmark_node	*doc;
+	char		*html;
+
+	x.pg = pg;
+	x.rc = 0;
+	doc = parse(&x, pg, &p);
+	transform(&x, doc);
+	if (quiz_extract(pg, doc, x.opts) == -1)
 		x.rc = -1;
+	pg->plain = searchtext(doc);
+	html = cmark_render_html(doc, x.opts,
+	    cmark_parser_get_syntax_extensions(p));
+	pg->html = tasks(html, x.i18n);
+	free(html);
+	cmark_node_free(doc);
+	cmark_parser_free(p);
+	if (x.rc == -1)
+		r->x.rc = -1;
 	return x.rc;
+}
+
+/* The checks across pages; frees r.  Returns -1 after any error. */
+int
+md_end(struct mdrun *r)
+{
+	int	 rc = r->x.rc;
+
+	if (quiz_check_course(r->x.c) == -1)
+		rc = -1;
+	free(r);
+	return rc;
+}
+
+/* Every page at once (for the fuzzer). */
+int
+md_render_course(struct course *c, const struct tval *i18ns)
+{
+	struct mdrun	*r = md_begin(c, i18ns);
+	size_t		 i;
+
+	for (i = 0; i < c->npages; i++)
+		md_page(r, c->pages[i]);
+	return md_end(r);
 }

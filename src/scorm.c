@@ -67,11 +67,15 @@ struct scope {
 	long			 pass;	/* pass mark in %, -1: ungraded */
 };
 
-/* A file read into memory, to be zipped (name relative to the zip). */
+/*
+ * A file to zip (name relative to the zip): bytes in memory, or the
+ * path of a file of the built site, streamed in when the zip is written.
+ */
 struct file {
 	char	*name;
 	char	*data;
 	size_t	 len;
+	char	*path;
 };
 
 struct files {
@@ -89,6 +93,7 @@ files_add(struct files *fl, char *name, char *data, size_t len)
 	fl->v[fl->n].name = name;
 	fl->v[fl->n].data = data;
 	fl->v[fl->n].len = len;
+	fl->v[fl->n].path = NULL;
 	fl->n++;
 }
 
@@ -111,6 +116,7 @@ files_free(struct files *fl)
 	for (i = 0; i < fl->n; i++) {
 		free(fl->v[i].name);
 		free(fl->v[i].data);
+		free(fl->v[i].path);
 	}
 	free(fl->v);
 	fl->v = NULL;
@@ -654,13 +660,13 @@ load_schemas(struct files *fl, const char *schemas, int v2004)
 
 /* Course files --------------------------------------------------------- */
 
-/* Read every regular file under root/rel into fl, recursively. */
+/* List every regular file under root/rel into fl, recursively. */
 static int
 walk(struct files *fl, const char *root, const char *rel)
 {
 	struct stat	 st;
-	char		**names, *dir, *path, *r, *data;
-	size_t		 i, n, len;
+	char		**names, *dir, *path, *r;
+	size_t		 i, n;
 	int		 rc = 0;
 
 	dir = rel[0] ? fs_join(root, rel) : xstrdup(root);
@@ -676,10 +682,9 @@ walk(struct files *fl, const char *root, const char *rel)
 		else if (S_ISDIR(st.st_mode))
 			rc = walk(fl, root, r);
 		else if (S_ISREG(st.st_mode)) {
-			if ((rc = fs_read(path, &data, &len)) == 0) {
-				files_add(fl, r, data, len);
-				r = NULL;
-			}
+			files_add(fl, r, NULL, (size_t)st.st_size);
+			fl->v[fl->n - 1].path = path;
+			r = path = NULL;
 		}
 		free(r);
 		free(path);
@@ -905,28 +910,41 @@ out:
 /* Cornerstone asks for packages of at most 250 MB; most LMSs cap too. */
 #define PACKAGE_WARN	(250u * 1000 * 1000)
 
-/* Write one zip: content (sorted) + scorm.html + manifest + schemas. */
+/*
+ * Write one zip: the site files of the scope (sorted), scorm.html, the
+ * manifest and the schemas.  A module package leaves out the pages of
+ * other modules (pages maps each page file to its page), whose links
+ * the launcher turns into text.  Site files are shared: ref, a package
+ * written before, gives them already deflated.  The zip's path goes to
+ * *zippath.
+ */
 static int
 package(const struct course *c, struct theme *th, const struct scope *sc,
-    int v2004, const struct files *site, const struct files *xsd,
-    const char *scormdir, const char *schemas)
+    int v2004, const struct files *site, const struct strmap *pages,
+    const struct files *xsd, const char *scormdir, const char *schemas,
+    const struct packref *ref, char **zippath)
 {
 	struct files	 content = { NULL, 0, 0 };
 	struct packfile	*pf;
 	char		*html = NULL, *xml = NULL, *zip, *name;
 	size_t		 htmllen, xmllen, i, n;
+	long		*pg;
 	int		 rc = -1;
 
+	*zippath = NULL;
 	if (launch_page(c, th, sc, v2004, &html, &htmllen) == -1)
 		return -1;
 	/* Borrow the site's files; scorm.html is the only new one. */
 	content.v = xcalloc(site->n + 1, sizeof(*content.v));
-	for (i = 0; i < site->n; i++)
-		content.v[i] = site->v[i];
-	content.v[i].name = (char *)"scorm.html";
-	content.v[i].data = html;
-	content.v[i].len = htmllen;
-	content.n = site->n + 1;
+	for (i = 0; i < site->n; i++) {
+		pg = strmap_get(pages, site->v[i].name);
+		if (pg == NULL || in_scope(c->pages[*pg], sc->mod))
+			content.v[content.n++] = site->v[i];
+	}
+	content.v[content.n].name = (char *)"scorm.html";
+	content.v[content.n].data = html;
+	content.v[content.n].len = htmllen;
+	content.n++;
 	qsort(content.v, content.n, sizeof(*content.v), filecmp);
 	if (manifest(c, sc, v2004, &content, &xml, &xmllen) == -1)
 		goto out;
@@ -938,11 +956,13 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	pf = xcalloc(n, sizeof(*pf));
 	for (i = 0; i < content.n; i++)
 		pf[i] = (struct packfile){ content.v[i].name,
-		    content.v[i].data, content.v[i].len };
-	pf[i++] = (struct packfile){ "imsmanifest.xml", xml, xmllen };
+		    content.v[i].data, content.v[i].len, content.v[i].path,
+		    content.v[i].path != NULL };
+	pf[i++] = (struct packfile){ "imsmanifest.xml", xml, xmllen,
+	    NULL, 0 };
 	for (n = 0; n < xsd->n; n++)
 		pf[i++] = (struct packfile){ xsd->v[n].name, xsd->v[n].data,
-		    xsd->v[n].len };
+		    xsd->v[n].len, NULL, 0 };
 	if (sc->mod != NULL)
 		name = xasprintf("%s-%s-%s-%s.zip", c->id, c->version,
 		    modslug(sc->mod), v2004 ? "scorm2004" : "scorm12");
@@ -950,7 +970,7 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 		name = xasprintf("%s-%s-%s.zip", c->id, c->version,
 		    v2004 ? "scorm2004" : "scorm12");
 	zip = fs_join(scormdir, name);
-	rc = pack_zip(zip, pf, i);
+	rc = pack_zip(zip, pf, i, ref);
 	if (rc == 0) {
 		struct stat st;
 
@@ -963,8 +983,9 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 			    "'package: module'", name,
 			    (uintmax_t)st.st_size / 1000000);
 		}
-	}
-	free(zip);
+		*zippath = zip;
+	} else
+		free(zip);
 	free(name);
 	free(pf);
 out:
@@ -1006,6 +1027,10 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	struct files	 site = { NULL, 0, 0 }, xsd[2] = { { NULL, 0, 0 },
 			    { NULL, 0, 0 } };
 	struct scope	 sc;
+	struct strmap	 pages = { NULL, NULL, 0, 0 };
+	struct packref	*ref = NULL;
+	char		*zip;
+	long		 s;
 	int		 targets, mode, v, rc = 0;
 	size_t		 i;
 
@@ -1041,29 +1066,35 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	if (fs_mkdirs(scormdir) == -1)
 		goto fail;
 
-	for (v = 0; v < 2; v++) {
-		if (!(targets & (v ? TARGET_SCORM2004 : TARGET_SCORM12)))
+	for (i = 0; i < c->npages; i++)
+		strmap_put(&pages, c->pages[i]->out, (long)i);
+	/*
+	 * Scope by scope, the course first: the first zip written is the
+	 * reference whose deflated entries every later package copies.
+	 */
+	for (s = -1; s < (long)c->nmodules; s++) {
+		if (s < 0 ? !(mode & PACK_COURSE) : !(mode & PACK_MODULE))
 			continue;
-		if (mode & PACK_COURSE) {
-			sc.mod = NULL;
-			sc.pass = scope_pass(c, NULL);
-			if (package(c, th, &sc, v, &site, &xsd[v],
-			    scormdir, o->schemas) == -1)
+		sc.mod = s < 0 ? NULL : c->modules[s];
+		sc.pass = scope_pass(c, sc.mod);
+		for (v = 0; v < 2; v++) {
+			if (!(targets & (v ? TARGET_SCORM2004 :
+			    TARGET_SCORM12)))
+				continue;
+			if (package(c, th, &sc, v, &site, &pages, &xsd[v],
+			    scormdir, o->schemas, ref, &zip) == -1)
 				goto fail;
+			if (ref == NULL)
+				ref = pack_ref(zip);
+			free(zip);
 		}
-		if (mode & PACK_MODULE)
-			for (i = 0; i < c->nmodules; i++) {
-				sc.mod = c->modules[i];
-				sc.pass = scope_pass(c, sc.mod);
-				if (package(c, th, &sc, v, &site, &xsd[v],
-				    scormdir, o->schemas) == -1)
-					goto fail;
-			}
 	}
 	goto out;
 fail:
 	rc = -1;
 out:
+	pack_ref_free(ref);
+	strmap_release(&pages);
 	files_free(&site);
 	files_free(&xsd[0]);
 	files_free(&xsd[1]);

@@ -18,8 +18,10 @@
 
 #include "extern.h"
 
-/* Up to this many pages, every page's contents list every lesson. */
+/* Up to this many pages, every page's contents list every lesson; */
 #define TOC_FULL	300
+/* up to this many modules, every module. */
+#define TOC_MODULES	50
 
 volatile sig_atomic_t site_interrupted;
 
@@ -39,6 +41,27 @@ elapsed(const struct timespec *from)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - from->tv_sec) +
 	    (double)(now.tv_nsec - from->tv_nsec) / 1e9;
+}
+
+/*
+ * With BINOME_TIMES set, the time each stage took, on stderr: what the
+ * benchmark reports as write time, and where to look first.
+ */
+static void
+stage(const char *name)
+{
+	static struct timespec	 last;
+	static int		 on = -1;
+	struct timespec		 now;
+
+	if (on == -1)
+		on = getenv("BINOME_TIMES") != NULL;
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (name != NULL)
+		fprintf(stderr, "binome: %-8s %.3f s\n", name, elapsed(&last));
+	last = now;
 }
 
 /* One page written: redraw the line at most ten times a second. */
@@ -141,7 +164,7 @@ pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
 	const struct module *mod;
 	char		*h, *id, *dir;
 	const char	*rootpath;
-	size_t		 i, j;
+	size_t		 i;
 	int		 depth;
 
 	root = tv_map(NULL, NULL);
@@ -206,37 +229,40 @@ pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
 
 	tv_str(root, "body", pg->html);
 
-	for (j = 0; j < 2; j++) {
-		toc = tv_list(root, j == 0 ? "toc" : "modules");
-		for (i = 0; i < c->nmodules; i++) {
-			const struct module *md = c->modules[i];
-			size_t k;
+	/*
+	 * The contents.  A large course lists only the current module's
+	 * lessons, and a course of many modules only the current module
+	 * (the home page lists them all): every page would otherwise carry
+	 * the whole course, and a build would be quadratic.
+	 */
+	toc = tv_list(root, "toc");
+	for (i = 0; i < c->nmodules; i++) {
+		const struct module *md = c->modules[i];
+		size_t k;
 
-			it = tv_item(toc);
-			tv_str(it, "title", md->page.title);
-			h = href(pg, &md->page);
-			tv_str(it, "href", h);
+		if (c->nmodules > TOC_MODULES && pg->module != md &&
+		    pg->kind != PAGE_COURSE)
+			continue;
+		it = tv_item(toc);
+		tv_str(it, "title", md->page.title);
+		h = href(pg, &md->page);
+		tv_str(it, "href", h);
+		free(h);
+		tv_int(it, "index", (long)md->page.index);
+		tv_int(it, "module", (long)md->index);
+		tv_bool(it, "current", pg == &md->page);
+		tv_bool(it, "open", pg->module == md);
+		ls = tv_list(it, "lessons");
+		if (c->npages > TOC_FULL && pg->module != md)
+			continue;
+		for (k = 0; k < md->nlessons; k++) {
+			li = tv_item(ls);
+			tv_str(li, "title", md->lessons[k]->title);
+			h = href(pg, md->lessons[k]);
+			tv_str(li, "href", h);
 			free(h);
-			tv_int(it, "index", (long)md->page.index);
-			tv_bool(it, "current", pg == &md->page);
-			tv_bool(it, "open", pg->module == md);
-			ls = tv_list(it, "lessons");
-			/*
-			 * A large course lists only the current module's
-			 * lessons: every page would otherwise carry the
-			 * whole course, and a build would be quadratic.
-			 */
-			if (c->npages > TOC_FULL && pg->module != md)
-				continue;
-			for (k = 0; k < md->nlessons; k++) {
-				li = tv_item(ls);
-				tv_str(li, "title", md->lessons[k]->title);
-				h = href(pg, md->lessons[k]);
-				tv_str(li, "href", h);
-				free(h);
-				tv_int(li, "index", (long)md->lessons[k]->index);
-				tv_bool(li, "current", pg == md->lessons[k]);
-			}
+			tv_int(li, "index", (long)md->lessons[k]->index);
+			tv_bool(li, "current", pg == md->lessons[k]);
 		}
 	}
 
@@ -365,30 +391,32 @@ coursejs(const struct course *c, struct buf *b)
 	buf_puts(b, "}};\n");
 }
 
-/* assets/search-index.js: titles and folded text of every page. */
+/*
+ * assets/search-index.js: titles and folded text of every page, written
+ * as the pages are (search_page after each), so that the text of ten
+ * thousand pages is never held at once.
+ */
 static void
-searchjs(const struct course *c, struct buf *b)
+search_begin(const struct course *c, struct buf *b)
 {
-	const struct page *pg;
-	size_t		 i;
-
 	buf_puts(b, "(window.BINOME_SEARCH = window.BINOME_SEARCH || [])"
 	    ".push({\"d\":");
 	jsonstr(b, c->id);
 	buf_puts(b, ",\"c\":");
 	jsonstr(b, c->page.title);
 	buf_puts(b, ",\"p\":[");
-	for (i = 0; i < c->npages; i++) {
-		pg = c->pages[i];
-		buf_puts(b, i ? ",\n{\"t\":" : "\n{\"t\":");
-		jsonstr(b, pg->title);
-		buf_puts(b, ",\"h\":");
-		jsonstr(b, pg->out);
-		buf_puts(b, ",\"x\":");
-		jsonstr(b, orempty(pg->plain));
-		buf_putc(b, '}');
-	}
-	buf_puts(b, "]});\n");
+}
+
+static void
+search_page(const struct page *pg, struct buf *b)
+{
+	buf_puts(b, pg->index ? ",\n{\"t\":" : "\n{\"t\":");
+	jsonstr(b, pg->title);
+	buf_puts(b, ",\"h\":");
+	jsonstr(b, pg->out);
+	buf_puts(b, ",\"x\":");
+	jsonstr(b, orempty(pg->plain));
+	buf_putc(b, '}');
 }
 
 static int
@@ -450,35 +478,70 @@ copyfiles(struct theme *th, const struct course *c, const char *dir)
 	return rc;
 }
 
-/* Build one course into out->site/<id>/ and its packages. */
+/*
+ * A page's source and body are no longer needed once it is written,
+ * except where quiz checks across pages point into its front matter.
+ */
+static void
+done(struct page *pg)
+{
+	free(pg->html);
+	free(pg->plain);
+	pg->html = pg->plain = NULL;
+	if (pg->kind == PAGE_LESSON && !pg->assessment) {
+		free(pg->text);
+		pg->text = NULL;
+		pg->body = NULL;
+		pg->textlen = pg->bodylen = 0;
+	}
+}
+
+/*
+ * Build one course into out->site/<id>/ and its packages, page by page:
+ * only what navigation needs stays in memory.
+ */
 static int
 course(struct course *c, const struct out *out, struct theme *th)
 {
 	struct buf	 b = BUF_INIT;
-	char		*dir;
+	struct fs_out	 search;
+	struct mdrun	*md;
+	char		*dir, *path;
 	size_t		 i;
 	unsigned	 before = diag_errors;
 
-	if (md_render_course(c, theme_i18n(th)) == -1 ||
-	    diag_errors != before)
-		return -1;
 	dir = fs_join(out->site, c->id);
+	path = fs_join(dir, "assets/search-index.js");
+	fs_out_open(&search, path);
+	free(path);
+	search_begin(c, &search.b);
+	md = md_begin(c, theme_i18n(th));
+	stage("anchors");
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
-		if (writepage(c, th, c->pages[i], dir, &b) == -1)
-			break;
-		tick();
+		/* After an error, go on checking but write no more. */
+		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
+		    writepage(c, th, c->pages[i], dir, &b) == 0) {
+			search_page(c->pages[i], &search.b);
+			fs_out_flush(&search);
+			tick();
+		}
+		done(c->pages[i]);
 	}
-	if (diag_errors == before && !site_interrupted) {
-		copyfiles(th, c, dir);
-		buf_truncate(&b, 0);
-		coursejs(c, &b);
-		writebuf(dir, "assets/course.js", &b);
-		buf_truncate(&b, 0);
-		searchjs(c, &b);
-		writebuf(dir, "assets/search-index.js", &b);
-	}
+	md_end(md);	/* its errors count in diag_errors */
+	stage("pages");
+	buf_puts(&search.b, "]});\n");
+	if (fs_out_close(&search) == -1 || diag_errors != before ||
+	    site_interrupted)
+		goto out;
+	copyfiles(th, c, dir);
+	buf_truncate(&b, 0);
+	coursejs(c, &b);
+	writebuf(dir, "assets/course.js", &b);
+	stage("assets");
 	if (diag_errors == before && !site_interrupted)
 		scorm_build(c, th, out->o, dir, out->scorm);
+	stage("packages");
+out:
 	buf_release(&b);
 	free(dir);
 	return diag_errors == before ? 0 : -1;
@@ -640,7 +703,9 @@ work:
 		if (swap(&out, "site") == -1 || swap(&out, "scorm") == -1)
 			rc = -1;
 	}
+	stage("swap");
 	fs_rmtree(out.tmp);
+	stage("cleanup");
 	free(out.tmp);
 	free(out.site);
 	free(out.scorm);
@@ -709,8 +774,10 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	progress.tty = !diag_quiet && !diag_json && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	progress.shown = progress.start;
+	stage(NULL);
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
+	stage("load");
 	for (i = 0; i < n; i++)
 		progress.total += cs[i]->npages;
 	if (n > 0 && site_build(cs, n, o) == 0 && diag_errors == 0)

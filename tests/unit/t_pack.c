@@ -23,10 +23,10 @@ sample(size_t *n)
 
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = "binome "[i % 7];
-	f[0] = (struct packfile){ "scorm.html", "<!doctype html>", 15 };
-	f[1] = (struct packfile){ "assets/binome.js", big, sizeof(big) };
-	f[2] = (struct packfile){ "imsmanifest.xml", "<manifest/>", 11 };
-	f[3] = (struct packfile){ "media/photo.png", "\x89PNG....", 8 };
+	f[0] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0 };
+	f[1] = (struct packfile){ "assets/binome.js", big, sizeof(big), NULL, 0 };
+	f[2] = (struct packfile){ "imsmanifest.xml", "<manifest/>", 11, NULL, 0 };
+	f[3] = (struct packfile){ "media/photo.png", "\x89PNG....", 8, NULL, 0 };
 	*n = 4;
 	return f;
 }
@@ -60,7 +60,7 @@ main(void)
 	unsetenv("SOURCE_DATE_EPOCH");
 
 	f = sample(&n);
-	T_OK(pack_zip(z1, f, n) == 0, "pack_zip writes a zip");
+	T_OK(pack_zip(z1, f, n, NULL) == 0, "pack_zip writes a zip");
 	tmp = xasprintf("%s.tmp", z1);
 	T_OK(!fs_isfile(tmp), "no .tmp file is left behind");
 	free(tmp);
@@ -85,23 +85,67 @@ main(void)
 	/* Same input, another order, another TZ: same bytes. */
 	f = sample(&n);
 	f[0] = f[3];
-	f[3] = (struct packfile){ "scorm.html", "<!doctype html>", 15 };
+	f[3] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0 };
 	setenv("TZ", "Pacific/Auckland", 1);
 	tzset();
-	T_OK(pack_zip(z2, f, n) == 0, "pack_zip writes a second zip");
+	T_OK(pack_zip(z2, f, n, NULL) == 0, "pack_zip writes a second zip");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	a = slurp(z1, &la);
 	b = slurp(z2, &lb);
 	T_OK(a && b && la == lb && memcmp(a, b, la) == 0,
 	    "building twice gives identical bytes");
-	free(a);
 	free(b);
+
+	/*
+	 * Entries streamed from files, or copied compressed from a
+	 * reference zip, give the bytes of a fresh build.
+	 */
+	{
+		struct packref	*ref;
+		struct packfile	*g;
+		char		*js = fs_join(dir, "binome.js");
+
+		g = sample(&n);
+		T_OK(fs_write(js, g[1].data, g[1].len) == 0, "write a file");
+		g[1].data = NULL;
+		g[1].len = 0;
+		g[1].path = js;
+		T_OK(pack_zip(z2, g, n, NULL) == 0 &&
+		    (b = slurp(z2, &lb)) != NULL && lb == la &&
+		    memcmp(a, b, la) == 0, "a file entry gives the same bytes");
+		free(b);
+		ref = pack_ref(z1);
+		T_OK(ref != NULL, "pack_ref opens a written zip");
+		g = sample(&n);
+		for (i = 0; i < n; i++)
+			g[i].shared = 1;
+		/* A reference entry wins over the (here different) data. */
+		g[1].data = "changed";
+		g[1].len = 7;
+		T_OK(pack_zip(z2, g, n, ref) == 0 &&
+		    (b = slurp(z2, &lb)) != NULL && lb == la &&
+		    memcmp(a, b, la) == 0,
+		    "shared entries are copied from the reference");
+		free(b);
+		g = sample(&n);
+		g[1].data = "changed";
+		g[1].len = 7;
+		T_OK(pack_zip(z2, g, n, ref) == 0 &&
+		    (b = slurp(z2, &lb)) != NULL &&
+		    (lb != la || memcmp(a, b, la) != 0),
+		    "entries not shared are deflated anew");
+		free(b);
+		pack_ref_free(ref);
+		unlink(js);
+		free(js);
+	}
+	free(a);
 
 	/* SOURCE_DATE_EPOCH changes the stored time, and only that. */
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	f = sample(&n);
-	T_OK(pack_zip(z2, f, n) == 0, "pack_zip with SOURCE_DATE_EPOCH");
+	T_OK(pack_zip(z2, f, n, NULL) == 0, "pack_zip with SOURCE_DATE_EPOCH");
 	za = zip_open(z2, ZIP_RDONLY, &ze);
 	T_OK(za != NULL && zip_stat(za, "scorm.html", 0, &st) == 0 &&
 	    (st.mtime == 1700000000 || st.mtime == 1700000000 - 1),
@@ -113,21 +157,21 @@ main(void)
 	/* Unsafe names are refused and nothing is written. */
 	fputs("# the next errors are expected\n", stdout);
 	fflush(stdout);
-	bad = (struct packfile){ "../x", "x", 1 };
+	bad = (struct packfile){ "../x", "x", 1, NULL, 0 };
 	unlink(z2);
-	T_OK(pack_zip(z2, &bad, 1) == -1 && !fs_isfile(z2),
+	T_OK(pack_zip(z2, &bad, 1, NULL) == -1 && !fs_isfile(z2),
 	    "refuses ../x");
 	bad.name = "/x";
-	T_OK(pack_zip(z2, &bad, 1) == -1 && !fs_isfile(z2), "refuses /x");
+	T_OK(pack_zip(z2, &bad, 1, NULL) == -1 && !fs_isfile(z2), "refuses /x");
 	bad.name = "a/../../x";
-	T_OK(pack_zip(z2, &bad, 1) == -1, "refuses a/../../x");
+	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a/../../x");
 	bad.name = "a//x";
-	T_OK(pack_zip(z2, &bad, 1) == -1, "refuses a//x");
+	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a//x");
 	bad.name = "a\\x";
-	T_OK(pack_zip(z2, &bad, 1) == -1, "refuses a\\x");
+	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a\\x");
 	f = sample(&n);
 	f[1].name = "scorm.html";
-	T_OK(pack_zip(z2, f, n) == -1 && !fs_isfile(z2),
+	T_OK(pack_zip(z2, f, n, NULL) == -1 && !fs_isfile(z2),
 	    "refuses duplicate names");
 
 	unlink(z1);

@@ -104,9 +104,13 @@
 			if (el)
 				el.hidden = !isseen(i);
 		}
+		/* A large course lists only some modules: go by their index. */
 		mods = nav.querySelectorAll('.toc-module');
-		for (i = 0; i < course.modules.length && i < mods.length; i++) {
-			m = course.modules[i];
+		for (i = 0; i < mods.length; i++) {
+			a = mods[i].getAttribute('data-binome-module');
+			m = course.modules[a === null ? i : Number(a)];
+			if (!m)
+				continue;
 			n = 0;
 			for (j = 0; j < m.lessons.length; j++)
 				if (isseen(m.lessons[j]))
