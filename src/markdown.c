@@ -1,9 +1,8 @@
 /*
- * Markdown to HTML for every page of a course, with cmark-gfm.  Two
- * passes: the first parses every page and collects its heading anchors;
- * the second, page by page, checks and rewrites links and images (which
- * may point at anchors of other pages), turns GitHub alerts into asides,
- * hands the quizzes to quiz.c and renders.
+ * Markdown to HTML for every page of a course, with cmark-gfm, one page
+ * at a time: collect its heading anchors, check and rewrite links and
+ * images (a link to a heading of a later page is checked at the end),
+ * turn GitHub alerts into asides, hand the quizzes to quiz.c, render.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -17,9 +16,18 @@
 
 #define PLAIN_MAX	6000	/* folded characters of a page in the search index */
 
+/* A link to a heading of a page not parsed yet: checked at the end. */
+struct later {
+	struct pos	 pos;
+	char		*url, *frag;
+	const struct page *to;
+};
+
 struct mdctx {
 	struct course	*c;
 	struct page	*pg;
+	struct later	**later;	/* the run's list */
+	size_t		*nlater;
 	const struct tval *i18n;
 	int		 opts;
 	int		 french;	/* lang fr: no-break spaces */
@@ -296,7 +304,17 @@ checklink(struct mdctx *x, cmark_node *n)
 			    "(or it is a draft)", url);
 			goto out;
 		}
-		if (frag != NULL && !hasanchor(to, frag)) {
+		if (frag != NULL && to->index > pg->index) {
+			struct later *l;
+
+			*x->later = xreallocarray(*x->later, *x->nlater + 1,
+			    sizeof(**x->later));
+			l = &(*x->later)[(*x->nlater)++];
+			l->pos = p;
+			l->url = xstrdup(url);
+			l->frag = xstrdup(frag);
+			l->to = to;
+		} else if (frag != NULL && !hasanchor(to, frag)) {
 			x->rc = diag_err(&p, "link to '%s': no heading with "
 			    "anchor '#%s' in %s", url, frag, to->src);
 			goto out;
@@ -711,6 +729,8 @@ newparser(int opts)
 /* A course being rendered, page by page. */
 struct mdrun {
 	struct mdctx	 x;
+	struct later	*later;
+	size_t		 nlater;
 };
 
 static cmark_node *
@@ -726,23 +746,20 @@ parse(const struct mdctx *x, const struct page *pg, cmark_parser **pp)
 }
 
 /*
- * Pass one over the whole course: the heading anchors of every page,
- * which links from any page may name.  Each page is parsed again in
- * md_page rather than kept: a course of ten thousand lessons would
- * otherwise hold every syntax tree at once.  i18n gives the alert
- * titles.
+ * Start rendering a course; i18n gives the alert titles.  Each page is
+ * parsed once, in md_page: a link to a heading of a later page is
+ * checked in md_end, once that page's anchors are known.
  */
 struct mdrun *
 md_begin(struct course *c, const struct tval *i18ns)
 {
 	struct mdrun	*r;
-	cmark_parser	*p;
-	cmark_node	*doc;
-	size_t		 i;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	r = xcalloc(1, sizeof(*r));
 	r->x.c = c;
+	r->x.later = &r->later;
+	r->x.nlater = &r->nlater;
 	r->x.i18n = i18ns;
 	r->x.opts = CMARK_OPT_VALIDATE_UTF8 |
 	    (c->unsafe_html ? CMARK_OPT_UNSAFE : 0);
@@ -751,18 +768,13 @@ md_begin(struct course *c, const struct tval *i18ns)
 	if (c->unsafe_html)
 		diag_warn(&(struct pos){ c->page.src, 1, 1 }, "unsafe_html "
 		    "is set: raw HTML in lessons goes to learners unchecked");
-	for (i = 0; i < c->npages; i++) {
-		doc = parse(&r->x, c->pages[i], &p);
-		anchors(c->pages[i], doc);
-		cmark_node_free(doc);
-		cmark_parser_free(p);
-	}
 	return r;
 }
 
 /*
- * Pass two for one page: page->html, page->plain, page->quizzes (and
- * course->assets).  Returns -1 when the page had errors.
+ * Render one page, in course order: page->heads, page->html,
+ * page->plain, page->quizzes (and course->assets).  Returns -1 when the
+ * page had errors.
  */
 int
 md_page(struct mdrun *r, struct page *pg)
@@ -775,6 +787,7 @@ md_page(struct mdrun *r, struct page *pg)
 	x.pg = pg;
 	x.rc = 0;
 	doc = parse(&x, pg, &p);
+	anchors(pg, doc);
 	transform(&x, doc);
 	if (quiz_extract(pg, doc, x.opts) == -1)
 		x.rc = -1;
@@ -794,8 +807,19 @@ md_page(struct mdrun *r, struct page *pg)
 int
 md_end(struct mdrun *r)
 {
-	int	 rc = r->x.rc;
+	struct later	*l;
+	size_t		 i;
+	int		 rc = r->x.rc;
 
+	for (i = 0; i < r->nlater; i++) {
+		l = &r->later[i];
+		if (!hasanchor(l->to, l->frag))
+			rc = diag_err(&l->pos, "link to '%s': no heading with "
+			    "anchor '#%s' in %s", l->url, l->frag, l->to->src);
+		free(l->url);
+		free(l->frag);
+	}
+	free(r->later);
 	if (quiz_check_course(r->x.c) == -1)
 		rc = -1;
 	free(r);

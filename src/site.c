@@ -516,7 +516,6 @@ course(struct course *c, const struct out *out, struct theme *th)
 	free(path);
 	search_begin(c, &search.b);
 	md = md_begin(c, theme_i18n(th));
-	stage("anchors");
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		/* After an error, go on checking but write no more. */
 		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
