@@ -95,6 +95,9 @@ char	*fs_relpath(const char *from_dir, const char *to);
 char	*fs_normalize(const char *);
 int	 fs_read(const char *, char **, size_t *);
 int	 fs_write(const char *, const void *, size_t);
+int	 fs_write_quiet(const char *, const void *, size_t, const char **,
+	    char **);
+int	 fs_write_report(const char *, const char *, char *);
 
 /* A file written piece by piece through b (see fs.c). */
 struct fs_out {
@@ -273,6 +276,7 @@ struct opts {
 	int		 targets;	/* --target overrides, 0 = from course */
 	int		 packmode;	/* --package overrides, 0 = from course */
 	int		 check;	/* binome check: write nothing */
+	int		 jobs;	/* -j: threads at work, 0 = one per core */
 };
 
 struct course	*course_load(const char *dir, const struct opts *);
@@ -388,6 +392,8 @@ struct tmpl	*tmpl_compile(const char *file, const char *, size_t,
 		    struct tmpl *(*)(void *, const char *), void *);
 int		 tmpl_render(const struct tmpl *, struct buf *,
 		    const struct tval *);
+int		 tmpl_render_on(const struct tmpl *, struct buf *,
+		    const struct tval *, const struct tval *);
 void		 tmpl_free(struct tmpl *);
 
 /* theme.c ----------------------------------------------------------- */
@@ -430,6 +436,13 @@ int	 scorm_build(struct course *, struct theme *, const struct opts *,
 /* Worst-case length of the course's suspend_data. */
 size_t	 scorm_state_budget(const struct course *);
 
+/* writer.c ---------------------------------------------------------- */
+
+struct writer;
+struct writer	*writer_new(int threads);
+void		 writer_put(struct writer *, char *path, char *data, size_t);
+int		 writer_end(struct writer *);
+
 /* pack.c ------------------------------------------------------------ */
 
 /*
@@ -447,6 +460,8 @@ struct packfile {
 };
 
 struct packref;	/* a written zip, opened to copy entries from */
+
+extern int	 pack_jobs;	/* threads that deflate a zip's entries */
 
 int	 pack_zip(const char *zippath, struct packfile *, size_t,
 	    const struct packref *);

@@ -218,30 +218,63 @@ fs_read(const char *path, char **data, size_t *len)
 	return 0;
 }
 
-/* Create path for writing, and its directory if need be. */
+/*
+ * mkdir -p without a word: -1 with errno set, *failed the directory
+ * that could not be made (a copy of part of path, for the caller to
+ * free) .
+ */
 static int
-create(const char *path)
+mkdirs(const char *path, char **failed)
+{
+	char	*p, *s;
+	int	 e;
+
+	*failed = NULL;
+	if (*path == '\0' || fs_isdir(path))
+		return 0;
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		e = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+			*failed = p;
+			return -1;
+		}
+		if (e == '\0')
+			break;
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+/* Create path for writing, and its directory if need be; quietly. */
+static int
+create(const char *path, const char **what, char **where)
 {
 	char	*dir;
-	int	 fd;
+	int	 fd, rc;
 
+	*where = NULL;
+	*what = "cannot create";
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1)
 		return fd;
 	if (errno != ENOENT)
-		return diag_sys(path, "cannot create");
+		return -1;
 	dir = fs_dirname(path);
-	if (fs_mkdirs(dir) == -1) {
-		free(dir);
+	rc = mkdirs(dir, where);
+	free(dir);
+	if (rc == -1) {
+		*what = "cannot create directory";
 		return -1;
 	}
-	free(dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
-		return diag_sys(path, "cannot create");
-	return fd;
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 }
 
 static int
-writeall(int fd, const char *path, const void *data, size_t len)
+writeall(int fd, const void *data, size_t len)
 {
 	const char	*p = data;
 	ssize_t		 n;
@@ -250,7 +283,7 @@ writeall(int fd, const char *path, const void *data, size_t len)
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
 				continue;
-			return diag_sys(path, "cannot write");
+			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
@@ -258,20 +291,49 @@ writeall(int fd, const char *path, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * Write a whole file, creating its directory, without a word (for
+ * threads): -1 with errno set, *what saying what failed and *where
+ * (when not NULL, to free) the directory that could not be made.
+ */
+int
+fs_write_quiet(const char *path, const void *data, size_t len,
+    const char **what, char **where)
+{
+	int	 fd, e;
+
+	if ((fd = create(path, what, where)) == -1)
+		return -1;
+	*what = "cannot write";
+	if (writeall(fd, data, len) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Report a failure of fs_write_quiet; returns -1. */
+int
+fs_write_report(const char *path, const char *what, char *where)
+{
+	int	 rc;
+
+	rc = diag_sys(where != NULL ? where : path, "%s", what);
+	free(where);
+	return rc;
+}
+
 /* Write a whole file, creating its directory; every write is checked. */
 int
 fs_write(const char *path, const void *data, size_t len)
 {
-	int	 fd;
+	const char	*what;
+	char		*where;
 
-	if ((fd = create(path)) == -1)
-		return -1;
-	if (writeall(fd, path, data, len) == -1) {
-		close(fd);
-		return -1;
-	}
-	if (close(fd) == -1)
-		return diag_sys(path, "cannot write");
+	if (fs_write_quiet(path, data, len, &what, &where) == -1)
+		return fs_write_report(path, what, where);
 	return 0;
 }
 
@@ -284,9 +346,14 @@ int
 fs_out_open(struct fs_out *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
+	const char	*what;
+	char		*where;
+
 	o->path = xstrdup(path);
-	if ((o->fd = create(path)) == -1)
+	if ((o->fd = create(path, &what, &where)) == -1) {
+		fs_write_report(path, what, where);
 		o->err = 1;
+	}
 	return o->err ? -1 : 0;
 }
 
@@ -295,16 +362,16 @@ fs_out_flush(struct fs_out *o)
 {
 	if (o->b.len < 65536)
 		return;
-	if (!o->err && writeall(o->fd, o->path, o->b.data, o->b.len) == -1)
-		o->err = 1;
+	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
+		o->err = diag_sys(o->path, "cannot write") == -1;
 	buf_truncate(&o->b, 0);
 }
 
 int
 fs_out_close(struct fs_out *o)
 {
-	if (!o->err && writeall(o->fd, o->path, o->b.data, o->b.len) == -1)
-		o->err = 1;
+	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
+		o->err = diag_sys(o->path, "cannot write") == -1;
 	if (o->fd != -1 && close(o->fd) == -1 && !o->err)
 		o->err = diag_sys(o->path, "cannot write") == -1;
 	buf_release(&o->b);
@@ -316,28 +383,13 @@ fs_out_close(struct fs_out *o)
 int
 fs_mkdirs(const char *path)
 {
-	char	*p, *s;
+	char	*failed;
 
-	if (fs_isdir(path))
-		return 0;
-	p = xstrdup(path);
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
-			diag_sys(p, "cannot create directory");
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	if (mkdir(p, 0755) == -1 && errno != EEXIST) {
-		diag_sys(p, "cannot create directory");
-		free(p);
+	if (mkdirs(path, &failed) == -1) {
+		diag_sys(failed, "cannot create directory");
+		free(failed);
 		return -1;
 	}
-	free(p);
 	return 0;
 }
 

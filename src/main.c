@@ -7,6 +7,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <unistd.h>
 
 #include "extern.h"
@@ -36,7 +39,7 @@ usage(FILE *f)
 	    "      --werror         treat warnings as errors\n"
 	    "      --format json    diagnostics as JSON lines\n"
 	    "      --port N         serve: the port on 127.0.0.1 (default 8000)\n"
-	    "  -j N                 parallel jobs (accepted; builds are serial)\n"
+	    "  -j N                 parallel jobs (default: one per core)\n"
 	    "  -q, --quiet          no warnings or progress\n"
 	    "  -v, --verbose        say what is written\n"
 	    "  -h, --help           this help\n"
@@ -142,7 +145,19 @@ main(int argc, char *argv[])
 	long		 port = 8000;
 	int		 ch, rc, serve;
 
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * zlib allocates some 400 KB per zip entry: served from fresh
+	 * mappings, ten thousand entries cost ten thousand rounds of page
+	 * faults.  Keep such blocks in the heap, and the heap's top.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+#endif
 	memset(&o, 0, sizeof(o));
+	o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o.jobs < 1)
+		o.jobs = 1;
 	o.out = "build";
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		puts("binome " BINOME_VERSION);
@@ -173,9 +188,9 @@ main(int argc, char *argv[])
 			o.out = optarg;
 			break;
 		case 'j':
-			if (atoi(optarg) < 1) {
+			if ((o.jobs = atoi(optarg)) < 1 || o.jobs > 256) {
 				fprintf(stderr, "binome: -j wants a number "
-				    "of jobs, not '%s'\n", optarg);
+				    "of jobs from 1 to 256, not '%s'\n", optarg);
 				return 2;
 			}
 			break;

@@ -6,6 +6,7 @@
  * half package.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,32 +115,70 @@ zerr(const char *path, zip_t *za, const char *what)
 	    za ? zip_strerror(za) : "cannot open");
 }
 
-/* A zip already written, whose compressed entries later zips reuse. */
+/* Zips already written, whose compressed entries later zips reuse. */
 struct packref {
-	zip_t	*za;
+	zip_t	**za;
+	size_t	 n;
+	char	**tmp;	/* files to remove once closed */
 };
+
+int	 pack_jobs = 1;
+
+/* Add the zip at zippath to r (made when NULL); r as it was on failure. */
+static struct packref *
+ref_add(struct packref *r, const char *zippath)
+{
+	zip_t	*za;
+	int	 ze;
+
+	if ((za = zip_open(zippath, ZIP_RDONLY, &ze)) == NULL)
+		return r;	/* then its entries are deflated anew */
+	if (r == NULL)
+		r = xcalloc(1, sizeof(*r));
+	r->za = xreallocarray(r->za, r->n + 1, sizeof(*r->za));
+	r->za[r->n++] = za;
+	return r;
+}
 
 struct packref *
 pack_ref(const char *zippath)
 {
-	struct packref	*r;
-	zip_t		*za;
-	int		 ze;
-
-	if ((za = zip_open(zippath, ZIP_RDONLY, &ze)) == NULL)
-		return NULL;	/* then every entry is deflated anew */
-	r = xcalloc(1, sizeof(*r));
-	r->za = za;
-	return r;
+	return ref_add(NULL, zippath);
 }
 
 void
 pack_ref_free(struct packref *r)
 {
+	size_t	 i;
+
 	if (r == NULL)
 		return;
-	zip_discard(r->za);
+	for (i = 0; i < r->n; i++) {
+		zip_discard(r->za[i]);
+		if (r->tmp != NULL && r->tmp[i] != NULL) {
+			unlink(r->tmp[i]);
+			free(r->tmp[i]);
+		}
+	}
+	free(r->tmp);
+	free(r->za);
 	free(r);
+}
+
+/* Where r has name: -1, or the index, *from its zip. */
+static zip_int64_t
+ref_find(const struct packref *r, const char *name, zip_t **from)
+{
+	zip_int64_t	 idx;
+	size_t		 i;
+
+	for (i = 0; r != NULL && i < r->n; i++)
+		if ((idx = zip_name_locate(r->za[i], name,
+		    ZIP_FL_ENC_RAW)) >= 0) {
+			*from = r->za[i];
+			return idx;
+		}
+	return -1;
 }
 
 /*
@@ -151,9 +190,10 @@ pack_ref_free(struct packref *r)
 /* Add one entry with fixed metadata; its data stays borrowed. */
 static int
 add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
-    const struct packref *ref)
+    const struct packref *ref, const struct packref *parts)
 {
 	zip_source_t	*src;
+	zip_t		*fz = NULL;
 	zip_int64_t	 idx, from = -1;
 	zip_flags_t	 enc = ZIP_FL_ENC_GUESS;
 	const char	*s;
@@ -162,15 +202,17 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 	for (s = f->name; *s != '\0'; s++)
 		if ((unsigned char)*s >= 0x80)
 			enc = ZIP_FL_ENC_UTF_8;
-	if (ref != NULL && f->shared)
-		from = zip_name_locate(ref->za, f->name, ZIP_FL_ENC_RAW);
+	if (f->shared)
+		from = ref_find(ref, f->name, &fz);
+	if (from < 0)
+		from = ref_find(parts, f->name, &fz);
 	/*
 	 * Bytes deflated once at the same level are the same bytes: a
 	 * copy of the reference's compressed data changes nothing in the
 	 * output, and saves deflating the whole site again.
 	 */
 	if (from >= 0)
-		src = zip_source_zip(za, ref->za, (zip_uint64_t)from,
+		src = zip_source_zip(za, fz, (zip_uint64_t)from,
 		    ZIP_FL_COMPRESSED, 0, -1);
 	else if (f->path != NULL)
 		src = zip_source_file(za, f->path, 0, -1);
@@ -193,6 +235,126 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 	return 0;
 }
 
+/* Deflate part of the entries into a zip of their own, on a thread. */
+struct part {
+	char			*path;
+	const struct packfile	*f;
+	size_t			 n;
+	pthread_t		 th;
+	int			 started;
+};
+
+static void *
+deflate_part(void *arg)
+{
+	struct part	*pt = arg;
+	zip_source_t	*src;
+	zip_int64_t	 idx;
+	zip_t		*za;
+	size_t		 i;
+	int		 ze;
+
+	/* Quiet: whatever fails here is deflated again, and reported,
+	 * by pack_zip itself. */
+	if ((za = zip_open(pt->path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL)
+		return NULL;
+	for (i = 0; i < pt->n; i++) {
+		const struct packfile *f = &pt->f[i];
+
+		src = f->path != NULL ? zip_source_file(za, f->path, 0, -1) :
+		    zip_source_buffer(za, f->data, f->len, 0);
+		if (src == NULL)
+			break;
+		if ((idx = zip_file_add(za, f->name, src,
+		    ZIP_FL_ENC_RAW)) < 0) {
+			zip_source_free(src);
+			break;
+		}
+		if (zip_set_file_compression(za, (zip_uint64_t)idx,
+		    ZIP_CM_DEFLATE, PACK_LEVEL) == -1)
+			break;
+	}
+	if (i < pt->n || zip_close(za) == -1) {
+		zip_discard(za);
+		unlink(pt->path);
+	}
+	return NULL;
+}
+
+/*
+ * With pack_jobs threads, deflate the entries that ref does not hold
+ * into part zips, side by side: pack_zip then copies their compressed
+ * bytes, which are the bytes it would have made itself.  NULL when
+ * there is too little to share out.
+ */
+static struct packref *
+deflate_parts(const char *zippath, const struct packfile *files, size_t n,
+    const struct packref *ref)
+{
+	struct part	*pt;
+	struct packref	*parts = NULL;
+	zip_t		*fz;
+	size_t		 i, j, k, first, total = 0, share, sum, *todo, ntodo = 0;
+
+	if (pack_jobs < 2)
+		return NULL;
+	todo = xcalloc(n + 1, sizeof(*todo));
+	for (i = 0; i < n; i++)
+		if (!stored(files[i].name) && (!files[i].shared ||
+		    ref_find(ref, files[i].name, &fz) < 0)) {
+			todo[ntodo++] = i;
+			total += files[i].len;
+		}
+	if (total < (1u << 21)) {
+		free(todo);
+		return NULL;
+	}
+	/*
+	 * Contiguous runs of about equal bytes.  The entries are sorted:
+	 * the part of entry todo[k] is wherever a run begins.
+	 */
+	pt = xcalloc((size_t)pack_jobs, sizeof(*pt));
+	share = total / (size_t)pack_jobs + 1;
+	for (k = 0, i = 0; i < (size_t)pack_jobs && k < ntodo; i++) {
+		struct packfile *v;
+
+		first = k;
+		for (sum = 0; k < ntodo && (sum < share ||
+		    i + 1 == (size_t)pack_jobs); k++)
+			sum += files[todo[k]].len;
+		v = xcalloc(k - first, sizeof(*v));
+		for (j = first; j < k; j++)
+			v[j - first] = files[todo[j]];
+		pt[i].f = v;
+		pt[i].n = k - first;
+		pt[i].path = xasprintf("%s.part%zu", zippath, i);
+		pt[i].started = pthread_create(&pt[i].th, NULL,
+		    deflate_part, &pt[i]) == 0;
+		if (!pt[i].started)
+			deflate_part(&pt[i]);
+	}
+	for (i = 0; i < (size_t)pack_jobs; i++) {
+		if (pt[i].path == NULL)
+			continue;
+		if (pt[i].started)
+			pthread_join(pt[i].th, NULL);
+		k = parts != NULL ? parts->n : 0;
+		parts = ref_add(parts, pt[i].path);
+		if (parts != NULL && parts->n > k) {
+			parts->tmp = xreallocarray(parts->tmp, parts->n,
+			    sizeof(*parts->tmp));
+			parts->tmp[k] = pt[i].path;
+		} else {
+			unlink(pt[i].path);
+			free(pt[i].path);
+		}
+		free((void *)pt[i].f);
+	}
+	free(pt);
+	free(todo);
+	return parts;
+}
+
 /*
  * Write the zip zippath from files (sorted in place by name; their
  * names and data stay the caller's), copying shared entries from ref
@@ -205,6 +367,7 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
     const struct packref *ref)
 {
 	struct pos	 p = { zippath, 0, 0 };
+	struct packref	*parts = NULL;
 	zip_t		*za;
 	char		*tmp;
 	time_t		 mtime;
@@ -234,14 +397,17 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 		free(tmp);
 		return -1;
 	}
+	parts = deflate_parts(zippath, files, n, ref);
 	for (i = 0; i < n; i++)
-		if (add(za, tmp, &files[i], mtime, ref) == -1)
+		if (add(za, tmp, &files[i], mtime, ref, parts) == -1)
 			goto fail;
 	if (zip_close(za) == -1) {
 		zerr(tmp, za, "cannot write");
 		goto fail;
 	}
 	za = NULL;
+	pack_ref_free(parts);
+	parts = NULL;
 	if (n == 0 && !fs_isfile(tmp)) {
 		/* libzip writes nothing for an empty archive. */
 		static const char eocd[22] = { 'P', 'K', 5, 6 };
@@ -258,6 +424,7 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 fail:
 	if (za != NULL)
 		zip_discard(za);
+	pack_ref_free(parts);
 	unlink(tmp);
 	free(tmp);
 	return -1;

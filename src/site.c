@@ -142,7 +142,6 @@ pageid(const struct page *pg)
 	return xasprintf("%s/%s", pg->module->page.slug, pg->slug);
 }
 
-/* Everything page.html sees; see themes/default/README.md. */
 /* Copy the theme's strings under "i18n". */
 static void
 attach(struct tval *root, const char *key, const struct tval *s)
@@ -156,26 +155,24 @@ attach(struct tval *root, const char *key, const struct tval *s)
 			    s->kids[i].len);
 }
 
+/*
+ * What every page of a course at the same depth sees: built once per
+ * course, under each page's own data (tmpl_render_on).
+ */
 static struct tval *
-pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
+basedata(const struct course *c, int depth, const struct tval *i18n)
 {
-	struct tval	*root, *m, *toc, *it, *ls, *li, *bc;
-	const struct page *prev, *next;
-	const struct module *mod;
-	char		*h, *id, *dir;
-	const char	*rootpath;
-	size_t		 i;
-	int		 depth;
+	struct tval	*root, *m;
+	const char	*rootpath = depth ? "../" : "";
+	char		*s;
 
 	root = tv_map(NULL, NULL);
-	depth = strchr(pg->out, '/') != NULL;
-	rootpath = depth ? "../" : "";
 	tv_str(root, "lang", c->lang);
 	attach(root, "i18n", i18n);
 	tv_str(root, "root", rootpath);
-	dir = xasprintf("%sassets/", rootpath);
-	tv_str(root, "assets", dir);
-	free(dir);
+	s = xasprintf("%sassets/", rootpath);
+	tv_str(root, "assets", s);
+	free(s);
 	tv_str(root, "siteroot", depth ? "../../" : "../");
 
 	m = tv_map(root, "course");
@@ -185,11 +182,24 @@ pagedata(const struct course *c, const struct page *pg, const struct tval *i18n)
 	tv_str(m, "description", orempty(c->page.description));
 	tv_str(m, "audience", orempty(c->audience));
 	tv_str(m, "duration", orempty(c->page.duration));
-	h = href(pg, &c->page);
-	tv_str(m, "href", h);
-	free(h);
+	s = xasprintf("%sindex.html", rootpath);
+	tv_str(m, "href", s);
+	free(s);
 	strlist(m, "authors", c->authors, c->nauthors);
+	return root;
+}
 
+/* Everything page.html sees of one page; see themes/default/README.md. */
+static struct tval *
+pagedata(const struct course *c, const struct page *pg)
+{
+	struct tval	*root, *m, *toc, *it, *ls, *li, *bc;
+	const struct page *prev, *next;
+	const struct module *mod;
+	char		*h, *id;
+	size_t		 i;
+
+	root = tv_map(NULL, NULL);
 	m = tv_map(root, "page");
 	tv_str(m, "kind", pg->kind == PAGE_COURSE ? "course" :
 	    pg->kind == PAGE_MODULE ? "module" : "lesson");
@@ -430,25 +440,34 @@ writebuf(const char *dir, const char *name, const struct buf *b)
 	return rc;
 }
 
-/* Render one page through page.html into the course's output dir. */
+/*
+ * Render one page through page.html and hand it to the writers, for
+ * the course's output directory.
+ */
 static int
 writepage(const struct course *c, struct theme *th, const struct page *pg,
-    const char *dir, struct buf *b)
+    const char *dir, struct writer *w, struct tval *const base[2])
 {
 	const struct tmpl *t;
 	struct tval	*data;
+	struct buf	 b = BUF_INIT;
+	char		*html;
+	size_t		 len;
 	int		 rc;
 
 	if ((t = theme_tmpl(th, "page.html")) == NULL)
 		return -1;
-	data = pagedata(c, pg, theme_i18n(th));
-	buf_truncate(b, 0);
-	rc = tmpl_render(t, b, data);
+	data = pagedata(c, pg);
+	rc = tmpl_render_on(t, &b, data, base[strchr(pg->out, '/') != NULL]);
 	tv_release(data);
 	free(data);
-	if (rc == -1)
+	if (rc == -1) {
+		buf_release(&b);
 		return -1;
-	return writebuf(dir, pg->out, b);
+	}
+	html = buf_detach(&b, &len);
+	writer_put(w, fs_join(dir, pg->out), html, len);
+	return 0;
 }
 
 static int
@@ -506,6 +525,8 @@ course(struct course *c, const struct out *out, struct theme *th)
 	struct buf	 b = BUF_INIT;
 	struct fs_out	 search;
 	struct mdrun	*md;
+	struct writer	*w;
+	struct tval	*base[2];
 	char		*dir, *path;
 	size_t		 i;
 	unsigned	 before = diag_errors;
@@ -516,10 +537,13 @@ course(struct course *c, const struct out *out, struct theme *th)
 	free(path);
 	search_begin(c, &search.b);
 	md = md_begin(c, theme_i18n(th));
+	base[0] = basedata(c, 0, theme_i18n(th));
+	base[1] = basedata(c, 1, theme_i18n(th));
+	w = writer_new(out->o->jobs > 1 ? out->o->jobs : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		/* After an error, go on checking but write no more. */
 		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
-		    writepage(c, th, c->pages[i], dir, &b) == 0) {
+		    writepage(c, th, c->pages[i], dir, w, base) == 0) {
 			search_page(c->pages[i], &search.b);
 			fs_out_flush(&search);
 			tick();
@@ -527,6 +551,11 @@ course(struct course *c, const struct out *out, struct theme *th)
 		done(c->pages[i]);
 	}
 	md_end(md);	/* its errors count in diag_errors */
+	writer_end(w);
+	for (i = 0; i < 2; i++) {
+		tv_release(base[i]);
+		free(base[i]);
+	}
 	stage("pages");
 	buf_puts(&search.b, "]});\n");
 	if (fs_out_close(&search) == -1 || diag_errors != before ||
@@ -629,6 +658,7 @@ site_build(struct course **cs, size_t n, const struct opts *o)
 
 	memset(&out, 0, sizeof(out));
 	out.o = o;
+	pack_jobs = o->jobs;
 	if (o->check) {
 		/* check leaves the output directory alone: work elsewhere. */
 		char tmpl[] = "/tmp/binome-check-XXXXXX";

@@ -1086,9 +1086,23 @@ run(const struct tmpl *t, size_t from, size_t to, struct buf *out,
 int
 tmpl_render(const struct tmpl *t, struct buf *out, const struct tval *data)
 {
-	struct scope	 root;
+	return tmpl_render_on(t, out, data, NULL);
+}
+
+/*
+ * Render with names looked up in data, then in base: what every page of
+ * a course shares is built once, not once per page.
+ */
+int
+tmpl_render_on(const struct tmpl *t, struct buf *out, const struct tval *data,
+    const struct tval *base)
+{
+	struct scope	 root, under;
 
 	memset(&root, 0, sizeof(root));
+	memset(&under, 0, sizeof(under));
+	under.v = base;
 	root.v = data;
+	root.up = base != NULL ? &under : NULL;
 	return run(t, 0, t->nops, out, &root);
 }
