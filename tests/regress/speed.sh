@@ -1,0 +1,50 @@
+#!/bin/sh
+# Parallel and incremental builds give the bytes of a serial, clean
+# build: site trees and zips compared byte for byte.
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case ${BIN:=build/binome} in /*) bin=$BIN ;; *) bin=$root/$BIN ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+theme="--theme $root/themes/default"
+
+ok() { echo "ok - speed/$1"; }
+notok() { echo "not ok - speed/$1"; }
+check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+same() { diff -r "$1/site" "$2/site" >/dev/null && diff -r "$1/scorm" "$2/scorm" >/dev/null; }
+
+# 400 generated lessons: large enough that the contents are cut down
+# and that the zips are deflated in parts; both targets, and modules.
+if ! node "$root/tests/bench/gen.js" 400 "$tmp/gen" >/dev/null; then
+	notok "generate a corpus"
+	exit 0
+fi
+big=$tmp/gen/binome
+sed -i 's/^targets: .*/targets: [scorm12, scorm2004]\npackage: both/' "$big/bench/_index.md"
+
+for j in 1 2 4; do
+	"$bin" build -q -j $j $theme -o "$tmp/j$j" "$big" 2>"$tmp/err$j"
+	check "-j $j builds the generated course" \
+	    "[ -f '$tmp/j$j/site/bench/index.html' ] && [ ! -s '$tmp/err$j' ]"
+done
+check "the zips are there" "[ \$(ls '$tmp/j1/scorm' | wc -l) -gt 20 ]"
+check "-j 2 gives the bytes of -j 1" "same '$tmp/j1' '$tmp/j2'"
+check "-j 4 gives the bytes of -j 1" "same '$tmp/j1' '$tmp/j4'"
+for n in content basic; do
+	c=$root/content
+	[ $n = basic ] && c=$root/tests/regress/course/basic/content
+	"$bin" build -q -j 1 $theme -o "$tmp/s-$n" "$c" 2>/dev/null
+	"$bin" build -q -j 3 $theme -o "$tmp/p-$n" "$c" 2>/dev/null
+	check "$n: -j 3 gives the bytes of -j 1" \
+	    "[ -f '$tmp/s-$n/site/index.html' ] && same '$tmp/s-$n' '$tmp/p-$n'"
+done
+
+# Deflating once and copying: a zip of one target alone has the bytes
+# of the same zip built beside the other target.
+sed -i 's/^targets: .*/targets: [scorm2004]/' "$big/bench/_index.md"
+"$bin" build -q $theme -o "$tmp/one" "$big" 2>/dev/null
+z=bench-1.0.0-scorm2004.zip
+check "a zip copied from the other target's has the same bytes" \
+    "[ -f '$tmp/one/scorm/$z' ] && cmp -s '$tmp/one/scorm/$z' '$tmp/j1/scorm/$z'"
+m=bench-1.0.0-m0001-scorm2004.zip
+check "a module package holds its own pages only" \
+    "unzip -l '$tmp/j1/scorm/$m' | grep -q ' m0001/l01.html\$' && ! unzip -l '$tmp/j1/scorm/$m' | grep -q ' m0002/'"
