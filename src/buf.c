@@ -189,3 +189,64 @@ buf_detach(struct buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return p;
 }
+
+/* A fast 64-bit hash, eight bytes a step: change detection, not crypto. */
+#define HMUL	0x9e3779b97f4a7c15ULL
+
+static uint64_t
+mix(uint64_t h, uint64_t w)
+{
+	h ^= w * HMUL;
+	h = (h << 31) | (h >> 33);
+	return h * 0xbf58476d1ce4e5b9ULL;
+}
+
+void
+hash_init(struct hash *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->h = 0x243f6a8885a308d3ULL;
+}
+
+void
+hash_add(struct hash *h, const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	uint64_t		 w;
+
+	h->len += len;
+	while (len > 0 && h->ntail > 0) {
+		h->tail[h->ntail++] = *p++;
+		len--;
+		if (h->ntail == 8) {
+			memcpy(&w, h->tail, 8);
+			h->h = mix(h->h, w);
+			h->ntail = 0;
+		}
+	}
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h->h = mix(h->h, w);
+	}
+	while (len-- > 0)
+		h->tail[h->ntail++] = *p++;
+}
+
+uint64_t
+hash_end(struct hash *h)
+{
+	uint64_t	 w = 0;
+
+	memcpy(&w, h->tail, h->ntail);
+	return mix(mix(h->h, w), h->len ^ ((uint64_t)h->ntail << 56));
+}
+
+uint64_t
+hash_bytes(const void *data, size_t len)
+{
+	struct hash	 h;
+
+	hash_init(&h);
+	hash_add(&h, data, len);
+	return hash_end(&h);
+}

@@ -14,6 +14,7 @@ int		 diag_werror;
 int		 diag_json;
 int		 diag_mute;
 unsigned	 diag_errors, diag_warnings;
+struct buf	*diag_record;
 
 static void
 emit(const struct pos *p, const char *level, const char *fmt, va_list ap)
@@ -46,6 +47,8 @@ emit(const struct pos *p, const char *level, const char *fmt, va_list ap)
 		buf_printf(&out, "%s: %s\n", level, msg.data);
 	}
 	fputs(out.data, stderr);
+	if (diag_record != NULL)
+		buf_put(diag_record, out.data, out.len);
 	buf_release(&out);
 	buf_release(&msg);
 }

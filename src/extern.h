@@ -2,7 +2,7 @@
  * binome: every shared struct and non-static prototype, grouped by the
  * file that defines them.  Data flows one way:
  *
- *   content/ -course_load-> model -md_*, quiz_*-> pages -site_build-> site/
+ *   content/ -course_load-> model -md_*, quiz_*-> pages -site_run-> site/
  *                                   \-scorm_manifest, pack_zip-> scorm/
  */
 #ifndef EXTERN_H
@@ -74,6 +74,7 @@ extern int	 diag_werror;	/* --werror: warnings count as errors */
 extern int	 diag_json;	/* --format json: one JSON object per line */
 extern int	 diag_mute;	/* fuzzing: print nothing, still count */
 extern unsigned	 diag_errors, diag_warnings;
+extern struct buf *diag_record;	/* when set, gets a copy of what is said */
 
 int	 diag_err(const struct pos *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
@@ -100,11 +101,19 @@ int	 fs_write_quiet(const char *, const void *, size_t, const char **,
 int	 fs_write_report(const char *, const char *, char *);
 
 /* A file written piece by piece through b (see fs.c). */
+struct hash {
+	uint64_t	 h, len;
+	unsigned char	 tail[8];
+	size_t		 ntail;
+};
+
 struct fs_out {
 	struct buf	 b;
 	char		*path;
 	int		 fd;
 	int		 err;
+	struct hash	 h;	/* of what was written */
+	uint64_t	 hash, size;	/* at close */
 };
 
 int	 fs_out_open(struct fs_out *, const char *);
@@ -413,7 +422,6 @@ void		 theme_free(struct theme *);
 /* Set by a signal handler: stop between two pages, keep the old output. */
 extern volatile sig_atomic_t site_interrupted;
 
-int	 site_build(struct course **, size_t, const struct opts *);
 int	 site_run(char *const *, size_t, const struct opts *);
 
 /* serve.c ----------------------------------------------------------- */
@@ -431,10 +439,86 @@ int	 serve_run(char *const *, size_t, const struct opts *, long);
  * course's site files (pages, assets, media); zips go into scormdir.
  * Returns -1 after reporting errors.
  */
+struct output;
 int	 scorm_build(struct course *, struct theme *, const struct opts *,
-	    const char *coursedir, const char *scormdir);
+	    struct output *);
 /* Worst-case length of the course's suspend_data. */
 size_t	 scorm_state_budget(const struct course *);
+
+/* state.c ----------------------------------------------------------- */
+
+void		 hash_init(struct hash *);
+void		 hash_add(struct hash *, const void *, size_t);
+uint64_t	 hash_end(struct hash *);
+uint64_t	 hash_bytes(const void *, size_t);
+struct stat;
+uint64_t	 hash_stat(const struct stat *);
+
+struct inrec {
+	char		*path;
+	int64_t		 mtime;	/* ns */
+	uint64_t	 size, ino;
+};
+
+struct outrec {
+	char		*path;	/* relative to the output directory */
+	uint64_t	 hash, size;
+};
+
+/* What a build read, wrote and said (see state.c). */
+struct state {
+	uint64_t	 key;	/* binome, options, environment */
+	struct inrec	*in;
+	size_t		 nin;
+	struct outrec	*out;
+	size_t		 nout;
+	struct strmap	 outidx;
+	struct buf	 said;
+	size_t		 courses, pages, packages;
+	unsigned	 warnings;
+	int		 bad;	/* cannot be recorded */
+	int		 racy;	/* an input changed too recently to trust */
+};
+
+int		 state_load(struct state *, const char *outdir);
+int		 state_fresh(const struct state *, const char *outdir);
+int		 state_save(const struct state *, const char *outdir);
+void		 state_remove(const char *outdir);
+void		 state_free(struct state *);
+void		 state_walk(struct state *, const char *path);
+void		 state_out(struct state *, const char *, uint64_t, uint64_t);
+const struct outrec *state_find(const struct state *, const char *);
+
+/* output.c ---------------------------------------------------------- */
+
+/* A file of this build, relative to the output directory. */
+struct ofile {
+	char		*rel;
+	uint64_t	 hash, size;
+	int		 changed;	/* staged: not as the last build left it */
+};
+
+struct output {
+	char		*dir;	/* OUT */
+	char		*tmp;	/* where files are staged */
+	int		 incremental;	/* prev is trusted */
+	struct state	 prev;	/* the last build's record */
+	struct writer	*writer;
+	struct ofile	*files;
+	size_t		 nfiles, nchanged;
+};
+
+char		*output_staged(const struct output *, const char *);
+char		*output_path(const struct output *, const struct ofile *);
+void		 output_put(struct output *, const char *, char *, size_t);
+int		 output_copy(struct output *, const char *, const char *);
+void		 output_staged_done(struct output *, const char *, uint64_t,
+		    uint64_t);
+int		 output_fresh(struct output *, const char *, uint64_t);
+char		*output_previous(const struct output *, const char *);
+const struct ofile *output_find(const struct output *, const char *);
+int		 output_commit(struct output *);
+void		 output_release(struct output *);
 
 /* writer.c ---------------------------------------------------------- */
 
@@ -449,7 +533,9 @@ int		 writer_end(struct writer *);
  * A zip entry: its name in the zip and its bytes (borrowed), or, when
  * path is set, the file whose bytes to stream in.  A shared entry has
  * the same bytes in every package of the build: pack_zip may copy it,
- * compressed, from a reference zip instead of deflating it again.
+ * compressed, from a reference zip instead of deflating it again; a
+ * kept one the bytes it had in the last build, and may come from the
+ * old zip.
  */
 struct packfile {
 	const char	*name;
@@ -457,6 +543,7 @@ struct packfile {
 	size_t		 len;
 	const char	*path;
 	int		 shared;
+	int		 kept;	/* the same bytes as in the old zip */
 };
 
 struct packref;	/* a written zip, opened to copy entries from */
@@ -464,7 +551,7 @@ struct packref;	/* a written zip, opened to copy entries from */
 extern int	 pack_jobs;	/* threads that deflate a zip's entries */
 
 int	 pack_zip(const char *zippath, struct packfile *, size_t,
-	    const struct packref *);
+	    const struct packref *, const struct packref *);
 struct packref *pack_ref(const char *zippath);
 void	 pack_ref_free(struct packref *);
 

@@ -350,6 +350,7 @@ fs_out_open(struct fs_out *o, const char *path)
 	char		*where;
 
 	o->path = xstrdup(path);
+	hash_init(&o->h);
 	if ((o->fd = create(path, &what, &where)) == -1) {
 		fs_write_report(path, what, where);
 		o->err = 1;
@@ -364,6 +365,7 @@ fs_out_flush(struct fs_out *o)
 		return;
 	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
 		o->err = diag_sys(o->path, "cannot write") == -1;
+	hash_add(&o->h, o->b.data, o->b.len);
 	buf_truncate(&o->b, 0);
 }
 
@@ -372,6 +374,9 @@ fs_out_close(struct fs_out *o)
 {
 	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
 		o->err = diag_sys(o->path, "cannot write") == -1;
+	hash_add(&o->h, o->b.data, o->b.len);
+	o->size = o->h.len;
+	o->hash = hash_end(&o->h);
 	if (o->fd != -1 && close(o->fd) == -1 && !o->err)
 		o->err = diag_sys(o->path, "cannot write") == -1;
 	buf_release(&o->b);

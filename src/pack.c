@@ -190,7 +190,8 @@ ref_find(const struct packref *r, const char *name, zip_t **from)
 /* Add one entry with fixed metadata; its data stays borrowed. */
 static int
 add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
-    const struct packref *ref, const struct packref *parts)
+    const struct packref *ref, const struct packref *old,
+    const struct packref *parts)
 {
 	zip_source_t	*src;
 	zip_t		*fz = NULL;
@@ -204,6 +205,8 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 			enc = ZIP_FL_ENC_UTF_8;
 	if (f->shared)
 		from = ref_find(ref, f->name, &fz);
+	if (from < 0 && f->kept)
+		from = ref_find(old, f->name, &fz);
 	if (from < 0)
 		from = ref_find(parts, f->name, &fz);
 	/*
@@ -289,7 +292,7 @@ deflate_part(void *arg)
  */
 static struct packref *
 deflate_parts(const char *zippath, const struct packfile *files, size_t n,
-    const struct packref *ref)
+    const struct packref *ref, const struct packref *old)
 {
 	struct part	*pt;
 	struct packref	*parts = NULL;
@@ -301,7 +304,8 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 	todo = xcalloc(n + 1, sizeof(*todo));
 	for (i = 0; i < n; i++)
 		if (!stored(files[i].name) && (!files[i].shared ||
-		    ref_find(ref, files[i].name, &fz) < 0)) {
+		    ref_find(ref, files[i].name, &fz) < 0) && (!files[i].kept ||
+		    ref_find(old, files[i].name, &fz) < 0)) {
 			todo[ntodo++] = i;
 			total += files[i].len;
 		}
@@ -358,13 +362,13 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 /*
  * Write the zip zippath from files (sorted in place by name; their
  * names and data stay the caller's), copying shared entries from ref
- * when it has them.  Names must be relative and
+ * and kept ones from old, when they have them.  Names must be relative and
  * normalised, and unique.  The same files give the same bytes.
  * Returns -1 after reporting an error; then no zippath is written.
  */
 int
 pack_zip(const char *zippath, struct packfile *files, size_t n,
-    const struct packref *ref)
+    const struct packref *ref, const struct packref *old)
 {
 	struct pos	 p = { zippath, 0, 0 };
 	struct packref	*parts = NULL;
@@ -397,9 +401,9 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 		free(tmp);
 		return -1;
 	}
-	parts = deflate_parts(zippath, files, n, ref);
+	parts = deflate_parts(zippath, files, n, ref, old);
 	for (i = 0; i < n; i++)
-		if (add(za, tmp, &files[i], mtime, ref, parts) == -1)
+		if (add(za, tmp, &files[i], mtime, ref, old, parts) == -1)
 			goto fail;
 	if (zip_close(za) == -1) {
 		zerr(tmp, za, "cannot write");

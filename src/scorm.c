@@ -72,10 +72,12 @@ struct scope {
  * path of a file of the built site, streamed in when the zip is written.
  */
 struct file {
-	char	*name;
-	char	*data;
-	size_t	 len;
-	char	*path;
+	char		*name;
+	char		*data;
+	size_t		 len;
+	char		*path;
+	uint64_t	 hash;	/* of the bytes */
+	int		 kept;	/* as the last build left it */
 };
 
 struct files {
@@ -94,6 +96,8 @@ files_add(struct files *fl, char *name, char *data, size_t len)
 	fl->v[fl->n].data = data;
 	fl->v[fl->n].len = len;
 	fl->v[fl->n].path = NULL;
+	fl->v[fl->n].hash = data != NULL ? hash_bytes(data, len) : 0;
+	fl->v[fl->n].kept = 0;
 	fl->n++;
 }
 
@@ -660,40 +664,6 @@ load_schemas(struct files *fl, const char *schemas, int v2004)
 
 /* Course files --------------------------------------------------------- */
 
-/* List every regular file under root/rel into fl, recursively. */
-static int
-walk(struct files *fl, const char *root, const char *rel)
-{
-	struct stat	 st;
-	char		**names, *dir, *path, *r;
-	size_t		 i, n;
-	int		 rc = 0;
-
-	dir = rel[0] ? fs_join(root, rel) : xstrdup(root);
-	if ((names = fs_list(dir, &n)) == NULL) {
-		free(dir);
-		return -1;
-	}
-	for (i = 0; i < n && rc == 0; i++) {
-		path = fs_join(dir, names[i]);
-		r = rel[0] ? fs_join(rel, names[i]) : xstrdup(names[i]);
-		if (lstat(path, &st) == -1)
-			rc = diag_sys(path, "cannot stat");
-		else if (S_ISDIR(st.st_mode))
-			rc = walk(fl, root, r);
-		else if (S_ISREG(st.st_mode)) {
-			files_add(fl, r, NULL, (size_t)st.st_size);
-			fl->v[fl->n - 1].path = path;
-			r = path = NULL;
-		}
-		free(r);
-		free(path);
-	}
-	fs_list_free(names, n);
-	free(dir);
-	return rc;
-}
-
 /* Launch page ---------------------------------------------------------- */
 
 /* First page href of the scope, and its allowed page list ("" = all). */
@@ -910,24 +880,53 @@ out:
 /* Cornerstone asks for packages of at most 250 MB; most LMSs cap too. */
 #define PACKAGE_WARN	(250u * 1000 * 1000)
 
+/* What a zip is made of, hashed: the same key, the same bytes. */
+static uint64_t
+zipkey(const struct files *content, const struct files *xsd,
+    const char *xml, size_t xmllen)
+{
+	struct hash	 h;
+	uint64_t	 v[2];
+	size_t		 i;
+
+	hash_init(&h);
+	for (i = 0; i < content->n; i++) {
+		hash_add(&h, content->v[i].name,
+		    strlen(content->v[i].name) + 1);
+		v[0] = content->v[i].hash;
+		v[1] = content->v[i].len;
+		hash_add(&h, v, sizeof(v));
+	}
+	for (i = 0; i < xsd->n; i++) {
+		hash_add(&h, xsd->v[i].name, strlen(xsd->v[i].name) + 1);
+		hash_add(&h, xsd->v[i].data, xsd->v[i].len);
+	}
+	hash_add(&h, xml, xmllen);
+	return hash_end(&h);
+}
+
 /*
  * Write one zip: the site files of the scope (sorted), scorm.html, the
  * manifest and the schemas.  A module package leaves out the pages of
  * other modules (pages maps each page file to its page), whose links
- * the launcher turns into text.  Site files are shared: ref, a package
- * written before, gives them already deflated.  The zip's path goes to
- * *zippath.
+ * the launcher turns into text.  Entries come deflated, when they can,
+ * from ref (a package written before by this build) or from the zip of
+ * the same name the last build left.  A zip whose inputs did not change
+ * is not made again.  Where the zip now is goes to *zippath.
  */
 static int
 package(const struct course *c, struct theme *th, const struct scope *sc,
     int v2004, const struct files *site, const struct strmap *pages,
-    const struct files *xsd, const char *scormdir, const char *schemas,
+    const struct files *xsd, const char *schemas, struct output *w,
     const struct packref *ref, char **zippath)
 {
 	struct files	 content = { NULL, 0, 0 };
 	struct packfile	*pf;
-	char		*html = NULL, *xml = NULL, *zip, *name;
+	struct packref	*old = NULL;
+	char		*html = NULL, *xml = NULL, *zip = NULL, *name, *rel;
+	char		*prev;
 	size_t		 htmllen, xmllen, i, n;
+	uint64_t	 key;
 	long		*pg;
 	int		 rc = -1;
 
@@ -944,6 +943,7 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	content.v[content.n].name = (char *)"scorm.html";
 	content.v[content.n].data = html;
 	content.v[content.n].len = htmllen;
+	content.v[content.n].hash = hash_bytes(html, htmllen);
 	content.n++;
 	qsort(content.v, content.n, sizeof(*content.v), filecmp);
 	if (manifest(c, sc, v2004, &content, &xml, &xmllen) == -1)
@@ -952,42 +952,62 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	    validate(c, schemas, v2004, xml, xmllen) == -1)
 		goto out;
 
-	n = content.n + 1 + xsd->n;
-	pf = xcalloc(n, sizeof(*pf));
-	for (i = 0; i < content.n; i++)
-		pf[i] = (struct packfile){ content.v[i].name,
-		    content.v[i].data, content.v[i].len, content.v[i].path,
-		    content.v[i].path != NULL };
-	pf[i++] = (struct packfile){ "imsmanifest.xml", xml, xmllen,
-	    NULL, 0 };
-	for (n = 0; n < xsd->n; n++)
-		pf[i++] = (struct packfile){ xsd->v[n].name, xsd->v[n].data,
-		    xsd->v[n].len, NULL, 0 };
 	if (sc->mod != NULL)
 		name = xasprintf("%s-%s-%s-%s.zip", c->id, c->version,
 		    modslug(sc->mod), v2004 ? "scorm2004" : "scorm12");
 	else
 		name = xasprintf("%s-%s-%s.zip", c->id, c->version,
 		    v2004 ? "scorm2004" : "scorm12");
-	zip = fs_join(scormdir, name);
-	rc = pack_zip(zip, pf, i, ref);
+	rel = xasprintf("scorm/%s", name);
+	key = zipkey(&content, xsd, xml, xmllen);
+	if (output_fresh(w, rel, key)) {
+		*zippath = fs_join(w->dir, rel);
+		rc = 0;
+		goto done;
+	}
+
+	n = content.n + 1 + xsd->n;
+	pf = xcalloc(n, sizeof(*pf));
+	for (i = 0; i < content.n; i++)
+		pf[i] = (struct packfile){ content.v[i].name,
+		    content.v[i].data, content.v[i].len, content.v[i].path,
+		    content.v[i].path != NULL, content.v[i].kept };
+	pf[i++] = (struct packfile){ "imsmanifest.xml", xml, xmllen,
+	    NULL, 0, 0 };
+	for (n = 0; n < xsd->n; n++)
+		pf[i++] = (struct packfile){ xsd->v[n].name, xsd->v[n].data,
+		    xsd->v[n].len, NULL, 0, 0 };
+	if ((prev = output_previous(w, rel)) != NULL) {
+		old = pack_ref(prev);
+		free(prev);
+	}
+	zip = output_staged(w, rel);
+	rc = pack_zip(zip, pf, i, ref, old);
+	pack_ref_free(old);
 	if (rc == 0) {
 		struct stat st;
 
-		if (stat(zip, &st) == 0 && (uintmax_t)st.st_size >
-		    PACKAGE_WARN) {
-			struct pos p = { c->page.src, 1, 1 };
+		if (stat(zip, &st) == -1)
+			rc = diag_sys(zip, "cannot stat");
+		else {
+			output_staged_done(w, rel, key, (uint64_t)st.st_size);
+			if ((uintmax_t)st.st_size > PACKAGE_WARN) {
+				struct pos p = { c->page.src, 1, 1 };
 
-			diag_warn(&p, "package %s is %ju MB: many LMSs refuse "
-			    "packages over 250 MB; move videos out, or set "
-			    "'package: module'", name,
-			    (uintmax_t)st.st_size / 1000000);
+				diag_warn(&p, "package %s is %ju MB: many LMSs "
+				    "refuse packages over 250 MB; move videos "
+				    "out, or set 'package: module'", name,
+				    (uintmax_t)st.st_size / 1000000);
+			}
+			*zippath = zip;
+			zip = NULL;
 		}
-		*zippath = zip;
-	} else
-		free(zip);
-	free(name);
+	}
+	free(zip);
 	free(pf);
+done:
+	free(rel);
+	free(name);
 out:
 	free(content.v);
 	free(html);
@@ -1014,25 +1034,25 @@ check_clash(const struct course *c, const struct files *site,
 }
 
 /*
- * Write the SCORM packages of a built course: coursedir holds the
- * course's site files (pages, assets, media); zips go into scormdir,
- * named <id>-<version>[-<module slug>]-scorm12.zip / -scorm2004.zip.
- * Targets and package modes come from opts when set, else from the
- * course.  Returns -1 after reporting errors.
+ * Write the SCORM packages of a built course, from its site files among
+ * w's files (site/<id>/...), into w's scorm/, named
+ * <id>-<version>[-<module slug>]-scorm12.zip / -scorm2004.zip.  Targets
+ * and package modes come from opts when set, else from the course.
+ * Returns -1 after reporting errors.
  */
 int
 scorm_build(struct course *c, struct theme *th, const struct opts *o,
-    const char *coursedir, const char *scormdir)
+    struct output *w)
 {
 	struct files	 site = { NULL, 0, 0 }, xsd[2] = { { NULL, 0, 0 },
 			    { NULL, 0, 0 } };
 	struct scope	 sc;
 	struct strmap	 pages = { NULL, NULL, 0, 0 };
 	struct packref	*ref = NULL;
-	char		*zip;
+	char		*zip, *prefix;
 	long		 s;
 	int		 targets, mode, v, rc = 0;
-	size_t		 i;
+	size_t		 i, plen;
 
 	targets = o->targets ? o->targets : c->targets;
 	if (targets == 0)
@@ -1052,8 +1072,19 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 				return -1;
 		}
 
-	if (walk(&site, coursedir, "") == -1)
-		goto fail;
+	prefix = xasprintf("site/%s/", c->id);
+	plen = strlen(prefix);
+	for (i = 0; i < w->nfiles; i++) {
+		const struct ofile *f = &w->files[i];
+
+		if (strncmp(f->rel, prefix, plen) != 0)
+			continue;
+		files_add(&site, xstrdup(f->rel + plen), NULL, f->size);
+		site.v[site.n - 1].path = output_path(w, f);
+		site.v[site.n - 1].hash = f->hash;
+		site.v[site.n - 1].kept = !f->changed;
+	}
+	free(prefix);
 	qsort(site.v, site.n, sizeof(*site.v), filecmp);
 	for (v = 0; v < 2; v++)
 		if (o->schemas != NULL &&
@@ -1063,14 +1094,17 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	for (v = 0; v < 2; v++)
 		if (check_clash(c, &site, &xsd[v]) == -1)
 			goto fail;
-	if (fs_mkdirs(scormdir) == -1)
+	zip = output_staged(w, "scorm");
+	v = fs_mkdirs(zip);
+	free(zip);
+	if (v == -1)
 		goto fail;
 
 	for (i = 0; i < c->npages; i++)
 		strmap_put(&pages, c->pages[i]->out, (long)i);
 	/*
-	 * Scope by scope, the course first: the first zip written is the
-	 * reference whose deflated entries every later package copies.
+	 * Scope by scope, the course first: the first zip is the reference
+	 * whose deflated entries every later package copies.
 	 */
 	for (s = -1; s < (long)c->nmodules; s++) {
 		if (s < 0 ? !(mode & PACK_COURSE) : !(mode & PACK_MODULE))
@@ -1082,7 +1116,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 			    TARGET_SCORM12)))
 				continue;
 			if (package(c, th, &sc, v, &site, &pages, &xsd[v],
-			    scormdir, o->schemas, ref, &zip) == -1)
+			    o->schemas, w, ref, &zip) == -1)
 				goto fail;
 			if (ref == NULL)
 				ref = pack_ref(zip);

@@ -7,6 +7,7 @@
  * good output.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,13 +76,6 @@ tick(void)
 	fprintf(stderr, "\rbinome: %zu/%zu pages, %.1f s", progress.done,
 	    progress.total, elapsed(&progress.start));
 }
-
-struct out {
-	const struct opts *o;
-	char		*tmp;	/* OUT/.binome-tmp-PID */
-	char		*site;	/* tmp/site */
-	char		*scorm;	/* tmp/scorm */
-};
 
 static const char *
 orempty(const char *s)
@@ -429,30 +423,27 @@ search_page(const struct page *pg, struct buf *b)
 	buf_putc(b, '}');
 }
 
-static int
-writebuf(const char *dir, const char *name, const struct buf *b)
+/* A generated file of the course: the output takes b's bytes. */
+static void
+putbuf(struct output *w, const struct course *c, const char *name,
+    struct buf *b)
 {
-	char	*path = fs_join(dir, name);
-	int	 rc;
+	char	*rel = xasprintf("site/%s/%s", c->id, name);
+	size_t	 len;
+	char	*data = buf_detach(b, &len);
 
-	rc = fs_write(path, b->data, b->len);
-	free(path);
-	return rc;
+	output_put(w, rel, data, len);
+	free(rel);
 }
 
-/*
- * Render one page through page.html and hand it to the writers, for
- * the course's output directory.
- */
+/* Render one page through page.html, for the output. */
 static int
 writepage(const struct course *c, struct theme *th, const struct page *pg,
-    const char *dir, struct writer *w, struct tval *const base[2])
+    struct output *w, struct tval *const base[2])
 {
 	const struct tmpl *t;
 	struct tval	*data;
 	struct buf	 b = BUF_INIT;
-	char		*html;
-	size_t		 len;
 	int		 rc;
 
 	if ((t = theme_tmpl(th, "page.html")) == NULL)
@@ -465,34 +456,33 @@ writepage(const struct course *c, struct theme *th, const struct page *pg,
 		buf_release(&b);
 		return -1;
 	}
-	html = buf_detach(&b, &len);
-	writer_put(w, fs_join(dir, pg->out), html, len);
+	putbuf(w, c, pg->out, &b);
 	return 0;
 }
 
 static int
-copyfiles(struct theme *th, const struct course *c, const char *dir)
+copyfiles(struct theme *th, const struct course *c, struct output *w)
 {
-	char		**files, *src, *dst;
+	char		**files, *src, *rel;
 	size_t		 n, i;
 	int		 rc = 0;
 
 	files = theme_files(th, "assets", &n);
 	for (i = 0; files != NULL && i < n; i++) {
 		src = theme_path(th, files[i]);
-		dst = fs_join(dir, files[i]);
-		if (src == NULL || fs_copy(src, dst) == -1)
+		rel = xasprintf("site/%s/%s", c->id, files[i]);
+		if (src == NULL || output_copy(w, rel, src) == -1)
 			rc = -1;
 		free(src);
-		free(dst);
+		free(rel);
 		free(files[i]);
 	}
 	free(files);
 	for (i = 0; i < c->nassets; i++) {
-		dst = fs_join(dir, c->assets[i].out);
-		if (fs_copy(c->assets[i].src, dst) == -1)
+		rel = xasprintf("site/%s/%s", c->id, c->assets[i].out);
+		if (output_copy(w, rel, c->assets[i].src) == -1)
 			rc = -1;
-		free(dst);
+		free(rel);
 	}
 	return rc;
 }
@@ -516,34 +506,34 @@ done(struct page *pg)
 }
 
 /*
- * Build one course into out->site/<id>/ and its packages, page by page:
- * only what navigation needs stays in memory.
+ * Build one course into the output's site/<id>/ and its packages, page
+ * by page: only what navigation needs stays in memory.
  */
 static int
-course(struct course *c, const struct out *out, struct theme *th)
+course(struct course *c, struct output *w, const struct opts *o,
+    struct theme *th)
 {
 	struct buf	 b = BUF_INIT;
 	struct fs_out	 search;
 	struct mdrun	*md;
-	struct writer	*w;
 	struct tval	*base[2];
-	char		*dir, *path;
+	char		*rel, *path;
 	size_t		 i;
 	unsigned	 before = diag_errors;
 
-	dir = fs_join(out->site, c->id);
-	path = fs_join(dir, "assets/search-index.js");
+	rel = xasprintf("site/%s/assets/search-index.js", c->id);
+	path = output_staged(w, rel);
 	fs_out_open(&search, path);
 	free(path);
 	search_begin(c, &search.b);
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
 	base[1] = basedata(c, 1, theme_i18n(th));
-	w = writer_new(out->o->jobs > 1 ? out->o->jobs : 0);
+	w->writer = writer_new(o->jobs > 1 ? o->jobs : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		/* After an error, go on checking but write no more. */
 		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
-		    writepage(c, th, c->pages[i], dir, w, base) == 0) {
+		    writepage(c, th, c->pages[i], w, base) == 0) {
 			search_page(c->pages[i], &search.b);
 			fs_out_flush(&search);
 			tick();
@@ -551,43 +541,43 @@ course(struct course *c, const struct out *out, struct theme *th)
 		done(c->pages[i]);
 	}
 	md_end(md);	/* its errors count in diag_errors */
-	writer_end(w);
 	for (i = 0; i < 2; i++) {
 		tv_release(base[i]);
 		free(base[i]);
 	}
-	stage("pages");
 	buf_puts(&search.b, "]});\n");
-	if (fs_out_close(&search) == -1 || diag_errors != before ||
-	    site_interrupted)
-		goto out;
-	copyfiles(th, c, dir);
-	buf_truncate(&b, 0);
-	coursejs(c, &b);
-	writebuf(dir, "assets/course.js", &b);
-	stage("assets");
+	if (fs_out_close(&search) == 0)
+		output_staged_done(w, rel, search.hash, search.size);
+	free(rel);
+	if (diag_errors == before && !site_interrupted) {
+		copyfiles(th, c, w);
+		coursejs(c, &b);
+		putbuf(w, c, "assets/course.js", &b);
+	}
+	writer_end(w->writer);
+	w->writer = NULL;
+	stage("pages");
 	if (diag_errors == before && !site_interrupted)
-		scorm_build(c, th, out->o, dir, out->scorm);
+		scorm_build(c, th, o, w);
 	stage("packages");
-out:
 	buf_release(&b);
-	free(dir);
 	return diag_errors == before ? 0 : -1;
 }
 
 /* The site root: the list of courses, in the first course's language. */
 static int
-rootindex(struct course **cs, size_t n, const struct out *out)
+rootindex(struct course **cs, size_t n, const struct opts *o,
+    struct output *w)
 {
 	struct theme	*th;
 	const struct tmpl *t;
 	struct tval	*root, *l, *it;
 	struct buf	 b = BUF_INIT;
-	size_t		 i;
+	size_t		 i, len;
 	int		 rc = -1;
 	char		*h;
 
-	th = theme_open(out->o->theme, NULL, n ? cs[0]->lang : "en");
+	th = theme_open(o->theme, NULL, n ? cs[0]->lang : "en");
 	if (th == NULL || (t = theme_tmpl(th, "index.html")) == NULL) {
 		theme_free(th);
 		return -1;
@@ -608,8 +598,11 @@ rootindex(struct course **cs, size_t n, const struct out *out)
 		tv_str(it, "lang", cs[i]->lang);
 		tv_str(it, "dir", cs[i]->id);
 	}
-	if (tmpl_render(t, &b, root) == 0)
-		rc = writebuf(out->site, "index.html", &b);
+	if (tmpl_render(t, &b, root) == 0) {
+		h = buf_detach(&b, &len);
+		output_put(w, "site/index.html", h, len);
+		rc = 0;
+	}
 	tv_release(root);
 	free(root);
 	buf_release(&b);
@@ -618,128 +611,40 @@ rootindex(struct course **cs, size_t n, const struct out *out)
 }
 
 /*
- * Swap the new output into place: OUT/site and OUT/scorm are replaced
- * by rename, the old ones removed after.
+ * Build the site and the packages of every course into w, staged; the
+ * caller commits.  Returns -1 after reporting errors.
  */
 static int
-swap(const struct out *out, const char *name)
+site_build(struct course **cs, size_t n, const struct opts *o,
+    struct output *w)
 {
-	char	*from, *to, *old;
-	int	 rc = 0;
-
-	from = fs_join(out->tmp, name);
-	to = fs_join(out->o->out, name);
-	old = xasprintf("%s/old-%s", out->tmp, name);
-	if (fs_isdir(to) && rename(to, old) == -1)
-		rc = diag_sys(to, "cannot move the old output aside");
-	else if (rename(from, to) == -1) {
-		rc = diag_sys(to, "cannot move the new output in place");
-		rename(old, to);
-	}
-	free(from);
-	free(to);
-	free(old);
-	return rc;
-}
-
-/*
- * Build the site and the packages of every course.  Nothing in the
- * output directory changes unless every course built without error.
- * Returns -1 after reporting errors.
- */
-int
-site_build(struct course **cs, size_t n, const struct opts *o)
-{
-	struct out	 out;
 	struct theme	*th;
-	char		*lock;
 	size_t		 i, j;
-	int		 fd = -1, rc = 0;
+	int		 rc = 0;
 
-	memset(&out, 0, sizeof(out));
-	out.o = o;
 	pack_jobs = o->jobs;
-	if (o->check) {
-		/* check leaves the output directory alone: work elsewhere. */
-		char tmpl[] = "/tmp/binome-check-XXXXXX";
-		const char *t = getenv("TMPDIR");
-
-		out.tmp = t != NULL && *t != '\0' ?
-		    xasprintf("%s/binome-check-XXXXXX", t) : xstrdup(tmpl);
-		if (mkdtemp(out.tmp) == NULL) {
-			diag_sys(out.tmp, "cannot create a temporary directory");
-			free(out.tmp);
-			return -1;
-		}
-		goto work;
-	}
-	if (fs_mkdirs(o->out) == -1)
-		return -1;
-	/* One build at a time per output directory. */
-	lock = fs_join(o->out, ".binome.lock");
-	if ((fd = open(lock, O_RDWR | O_CREAT, 0644)) == -1) {
-		diag_sys(lock, "cannot create the lock file");
-		free(lock);
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		diag_note("binome: waiting for another build of %s", o->out);
-		if (flock(fd, LOCK_EX) == -1) {
-			diag_sys(lock, "cannot lock");
-			close(fd);
-			free(lock);
-			return -1;
-		}
-	}
-	free(lock);
-	out.tmp = xasprintf("%s/.binome-tmp", o->out);
-	fs_rmtree(out.tmp);	/* left by an interrupted build */
-work:
-	out.site = fs_join(out.tmp, "site");
-	out.scorm = fs_join(out.tmp, "scorm");
-	if (fs_mkdirs(out.site) == -1 || fs_mkdirs(out.scorm) == -1)
-		rc = -1;
-
-	for (i = 0; rc == 0 && i < n; i++)
+	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(cs[i]->id, cs[j]->id) == 0) {
 				struct pos p = { cs[i]->page.src, 1, 1 };
 
-				diag_err(&p, "course id '%s' is also used by %s",
-				    cs[i]->id, cs[j]->page.src);
+				rc = diag_err(&p, "course id '%s' is also used "
+				    "by %s", cs[i]->id, cs[j]->page.src);
 			}
-	for (i = 0; i < n && !site_interrupted; i++) {
+	for (i = 0; rc == 0 && i < n && !site_interrupted; i++) {
 		th = theme_open(o->theme, cs[i]->themedir, cs[i]->lang);
-		if (th == NULL || course(cs[i], &out, th) == -1)
+		if (th == NULL || course(cs[i], w, o, th) == -1)
 			rc = -1;
 		theme_free(th);
 	}
 	if (rc == 0 && diag_errors == 0 && !site_interrupted)
-		rc = rootindex(cs, n, &out);
+		rc = rootindex(cs, n, o, w);
 	if (site_interrupted)
 		rc = diag_err(NULL, "interrupted: the previous output is "
 		    "left as it was");
-	if (rc == 0 && diag_errors == 0) {
-		char **zips;
-		size_t nz;
-
-		if ((zips = fs_list(out.scorm, &nz)) != NULL) {
-			progress.packages = nz;
-			fs_list_free(zips, nz);
-		}
-	}
-	if (rc == 0 && diag_errors == 0 && !o->check) {
-		if (swap(&out, "site") == -1 || swap(&out, "scorm") == -1)
-			rc = -1;
-	}
-	stage("swap");
-	fs_rmtree(out.tmp);
-	stage("cleanup");
-	free(out.tmp);
-	free(out.site);
-	free(out.scorm);
-	if (fd != -1)
-		close(fd);
+	for (i = 0; i < w->nfiles; i++)
+		if (strncmp(w->files[i].rel, "scorm/", 6) == 0)
+			progress.packages++;
 	return rc == 0 && diag_errors == 0 ? 0 : -1;
 }
 
@@ -788,47 +693,210 @@ findcourses(const char *dir, const struct opts *o, struct course ***cs,
 }
 
 /*
+ * What the output depends on besides the files read: this binome, its
+ * options, the working directory and SOURCE_DATE_EPOCH.
+ */
+static uint64_t
+buildkey(char *const *dirs, size_t ndirs, const struct opts *o)
+{
+	struct buf	 b = BUF_INIT;
+	struct stat	 st;
+	char		*cwd, *exe;
+	const char	*sde = getenv("SOURCE_DATE_EPOCH");
+	uint64_t	 key;
+	size_t		 i;
+
+	buf_printf(&b, "binome %s\n%d %d %d %d %d %d\n", BINOME_VERSION,
+	    o->targets, o->packmode, o->drafts, diag_quiet, diag_werror,
+	    diag_json);
+	buf_printf(&b, "%s\n%s\n%s\n", orempty(o->theme), orempty(o->schemas),
+	    orempty(sde));
+	if ((cwd = getcwd(NULL, 0)) != NULL)
+		buf_printf(&b, "%s\n", cwd);
+	free(cwd);
+	/* Another build of binome may write other bytes. */
+	if ((exe = realpath("/proc/self/exe", NULL)) != NULL &&
+	    stat(exe, &st) == 0)
+		buf_printf(&b, "%s %jd %jd %ju\n", exe,
+		    (intmax_t)st.st_mtim.tv_sec, (intmax_t)st.st_mtim.tv_nsec,
+		    (uintmax_t)st.st_size);
+	else
+		buf_printf(&b, "%d\n", getpid());	/* never the same */
+	free(exe);
+	for (i = 0; i < ndirs; i++)
+		buf_printf(&b, "%s\n", dirs[i]);
+	key = hash_bytes(b.data, b.len);
+	buf_release(&b);
+	return key;
+}
+
+static void
+summary(size_t courses, size_t pages, size_t packages, unsigned warnings,
+    int uptodate)
+{
+	if (progress.tty)
+		fputs("\r\033[K", stderr);
+	if (diag_quiet)
+		return;
+	fprintf(stderr, "binome: %zu course%s, %zu page%s, %zu package%s",
+	    courses, courses == 1 ? "" : "s", pages, pages == 1 ? "" : "s",
+	    packages, packages == 1 ? "" : "s");
+	if (warnings)
+		fprintf(stderr, ", %u warning%s", warnings,
+		    warnings == 1 ? "" : "s");
+	if (uptodate)
+		fputs(", up to date", stderr);
+	/* Times only on a terminal: logs stay reproducible. */
+	if (progress.tty)
+		fprintf(stderr, " in %.2f s", elapsed(&progress.start));
+	fputc('\n', stderr);
+}
+
+/* One build at a time per output directory: -1, or the lock's fd. */
+static int
+lockout(const char *out)
+{
+	char	*lock;
+	int	 fd;
+
+	if (fs_mkdirs(out) == -1)
+		return -1;
+	lock = fs_join(out, ".binome.lock");
+	if ((fd = open(lock, O_RDWR | O_CREAT, 0644)) == -1) {
+		diag_sys(lock, "cannot create the lock file");
+		free(lock);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		diag_note("binome: waiting for another build of %s", out);
+		if (flock(fd, LOCK_EX) == -1) {
+			diag_sys(lock, "cannot lock");
+			close(fd);
+			fd = -1;
+		}
+	}
+	free(lock);
+	return fd;
+}
+
+/*
  * Load the courses of dirs (each a course or a directory of courses),
  * build them, free them, and say how it went on stderr.  The command
- * line and serve both build through here.  Returns -1 on errors.
+ * line and serve both build through here.  Nothing in the output
+ * directory changes unless every course built without error.  Returns
+ * -1 on errors.
  */
 int
 site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 {
 	struct course	**cs = NULL;
+	struct output	 w;
+	struct state	 now;
+	struct buf	*record = diag_record;
+	uint64_t	 key = 0;
 	size_t		 n = 0, i;
-	int		 rc = -1;
+	int		 rc = -1, fd = -1;
 
 	memset(&progress, 0, sizeof(progress));
+	memset(&w, 0, sizeof(w));
+	memset(&now, 0, sizeof(now));
 	progress.tty = !diag_quiet && !diag_json && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	progress.shown = progress.start;
 	stage(NULL);
+
+	if (o->check) {
+		/* check leaves the output directory alone: work elsewhere. */
+		const char *t = getenv("TMPDIR");
+
+		w.tmp = xasprintf("%s/binome-check-XXXXXX",
+		    t != NULL && *t != '\0' ? t : "/tmp");
+		if (mkdtemp(w.tmp) == NULL) {
+			diag_sys(w.tmp, "cannot create a temporary directory");
+			free(w.tmp);
+			goto end;
+		}
+		w.dir = xstrdup(w.tmp);
+	} else {
+		if ((fd = lockout(o->out)) == -1)
+			goto end;
+		w.dir = xstrdup(o->out);
+		key = buildkey(dirs, ndirs, o);
+		if (state_load(&w.prev, o->out) == 0 && w.prev.key == key) {
+			if (state_fresh(&w.prev, o->out)) {
+				/* Nothing changed: say what was said. */
+				if (w.prev.said.len > 0)
+					fputs(w.prev.said.data, stderr);
+				diag_warnings += w.prev.warnings;
+				stage("uptodate");
+				summary(w.prev.courses, w.prev.pages,
+				    w.prev.packages, w.prev.warnings, 1);
+				rc = 0;
+				goto end;
+			}
+			w.incremental = 1;
+		} else
+			state_free(&w.prev);
+		/* Before reading: a change made during the build shows. */
+		now.key = key;
+		for (i = 0; i < ndirs; i++)
+			state_walk(&now, dirs[i]);
+		if (o->theme != NULL)
+			state_walk(&now, o->theme);
+		if (o->schemas != NULL)
+			state_walk(&now, o->schemas);
+		stage("inputs");
+		w.tmp = fs_join(o->out, ".binome-tmp");
+		fs_rmtree(w.tmp);	/* left by an interrupted build */
+		if (fs_mkdirs(w.tmp) == -1)
+			goto end;
+	}
+	diag_record = &now.said;
+
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
 	stage("load");
 	for (i = 0; i < n; i++)
 		progress.total += cs[i]->npages;
-	if (n > 0 && site_build(cs, n, o) == 0 && diag_errors == 0)
+	/* A course that did not load is not built: its pages may clash. */
+	if (n > 0 && diag_errors == 0 && site_build(cs, n, o, &w) == 0 &&
+	    diag_errors == 0)
 		rc = 0;
+	if (rc == 0 && !o->check) {
+		/* From here on, the build completes. */
+		state_remove(o->out);
+		if (output_commit(&w) == -1)
+			rc = -1;
+		else {
+			for (i = 0; i < w.nfiles; i++)
+				state_out(&now, w.files[i].rel,
+				    w.files[i].hash, w.files[i].size);
+			now.courses = n;
+			now.pages = progress.total;
+			now.packages = progress.packages;
+			now.warnings = diag_warnings;
+			state_save(&now, o->out);
+		}
+		stage("commit");
+	}
 	for (i = 0; i < n; i++)
 		course_free(cs[i]);
 	free(cs);
-	if (progress.tty)
-		fputs("\r\033[K", stderr);
-	if (rc == 0 && !diag_quiet) {
-		fprintf(stderr, "binome: %zu course%s, %zu page%s, %zu "
-		    "package%s", n, n == 1 ? "" : "s", progress.total,
-		    progress.total == 1 ? "" : "s", progress.packages,
-		    progress.packages == 1 ? "" : "s");
-		if (diag_warnings)
-			fprintf(stderr, ", %u warning%s", diag_warnings,
-			    diag_warnings == 1 ? "" : "s");
-		/* Times only on a terminal: logs stay reproducible. */
-		if (progress.tty)
-			fprintf(stderr, " in %.2f s", elapsed(&progress.start));
-		fputc('\n', stderr);
-	}
+	if (rc == 0)
+		summary(n, progress.total, progress.packages, diag_warnings,
+		    0);
+end:
+	diag_record = record;
+	if (w.tmp != NULL)
+		fs_rmtree(w.tmp);
+	stage("cleanup");
+	free(w.tmp);
+	free(w.dir);
+	output_release(&w);
+	state_free(&w.prev);
+	state_free(&now);
+	if (fd != -1)
+		close(fd);
 	if (rc != 0)
 		fprintf(stderr, "binome: %u error%s%s\n", diag_errors,
 		    diag_errors == 1 ? "" : "s", o->check ? "" :

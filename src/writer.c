@@ -100,12 +100,21 @@ writer_new(int threads)
 	return w;
 }
 
-/* Write data (len bytes) to path; both are the writer's now. */
+/*
+ * Write data (len bytes) to path; both are the writer's now.  With no
+ * writer, at once, and a failure is reported at once.
+ */
 void
 writer_put(struct writer *w, char *path, char *data, size_t len)
 {
 	struct job	 j = { path, data, len };
 
+	if (w == NULL) {
+		fs_write(path, data, len);
+		free(path);
+		free(data);
+		return;
+	}
 	if (w->nth == 0) {
 		run(w, &j);
 		return;

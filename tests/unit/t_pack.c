@@ -23,10 +23,10 @@ sample(size_t *n)
 
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = "binome "[i % 7];
-	f[0] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0 };
-	f[1] = (struct packfile){ "assets/binome.js", big, sizeof(big), NULL, 0 };
-	f[2] = (struct packfile){ "imsmanifest.xml", "<manifest/>", 11, NULL, 0 };
-	f[3] = (struct packfile){ "media/photo.png", "\x89PNG....", 8, NULL, 0 };
+	f[0] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0, 0 };
+	f[1] = (struct packfile){ "assets/binome.js", big, sizeof(big), NULL, 0, 0 };
+	f[2] = (struct packfile){ "imsmanifest.xml", "<manifest/>", 11, NULL, 0, 0 };
+	f[3] = (struct packfile){ "media/photo.png", "\x89PNG....", 8, NULL, 0, 0 };
 	*n = 4;
 	return f;
 }
@@ -60,7 +60,7 @@ main(void)
 	unsetenv("SOURCE_DATE_EPOCH");
 
 	f = sample(&n);
-	T_OK(pack_zip(z1, f, n, NULL) == 0, "pack_zip writes a zip");
+	T_OK(pack_zip(z1, f, n, NULL, NULL) == 0, "pack_zip writes a zip");
 	tmp = xasprintf("%s.tmp", z1);
 	T_OK(!fs_isfile(tmp), "no .tmp file is left behind");
 	free(tmp);
@@ -85,10 +85,10 @@ main(void)
 	/* Same input, another order, another TZ: same bytes. */
 	f = sample(&n);
 	f[0] = f[3];
-	f[3] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0 };
+	f[3] = (struct packfile){ "scorm.html", "<!doctype html>", 15, NULL, 0, 0 };
 	setenv("TZ", "Pacific/Auckland", 1);
 	tzset();
-	T_OK(pack_zip(z2, f, n, NULL) == 0, "pack_zip writes a second zip");
+	T_OK(pack_zip(z2, f, n, NULL, NULL) == 0, "pack_zip writes a second zip");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	a = slurp(z1, &la);
@@ -111,7 +111,7 @@ main(void)
 		g[1].data = NULL;
 		g[1].len = 0;
 		g[1].path = js;
-		T_OK(pack_zip(z2, g, n, NULL) == 0 &&
+		T_OK(pack_zip(z2, g, n, NULL, NULL) == 0 &&
 		    (b = slurp(z2, &lb)) != NULL && lb == la &&
 		    memcmp(a, b, la) == 0, "a file entry gives the same bytes");
 		free(b);
@@ -123,7 +123,7 @@ main(void)
 		/* A reference entry wins over the (here different) data. */
 		g[1].data = "changed";
 		g[1].len = 7;
-		T_OK(pack_zip(z2, g, n, ref) == 0 &&
+		T_OK(pack_zip(z2, g, n, ref, NULL) == 0 &&
 		    (b = slurp(z2, &lb)) != NULL && lb == la &&
 		    memcmp(a, b, la) == 0,
 		    "shared entries are copied from the reference");
@@ -131,10 +131,20 @@ main(void)
 		g = sample(&n);
 		g[1].data = "changed";
 		g[1].len = 7;
-		T_OK(pack_zip(z2, g, n, ref) == 0 &&
+		T_OK(pack_zip(z2, g, n, ref, NULL) == 0 &&
 		    (b = slurp(z2, &lb)) != NULL &&
 		    (lb != la || memcmp(a, b, la) != 0),
 		    "entries not shared are deflated anew");
+		free(b);
+		g = sample(&n);
+		for (i = 0; i < n; i++)
+			g[i].kept = 1;
+		g[1].data = "changed";
+		g[1].len = 7;
+		T_OK(pack_zip(z2, g, n, NULL, ref) == 0 &&
+		    (b = slurp(z2, &lb)) != NULL && lb == la &&
+		    memcmp(a, b, la) == 0,
+		    "kept entries are copied from the old zip");
 		free(b);
 		pack_ref_free(ref);
 		unlink(js);
@@ -145,7 +155,7 @@ main(void)
 	/* SOURCE_DATE_EPOCH changes the stored time, and only that. */
 	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
 	f = sample(&n);
-	T_OK(pack_zip(z2, f, n, NULL) == 0, "pack_zip with SOURCE_DATE_EPOCH");
+	T_OK(pack_zip(z2, f, n, NULL, NULL) == 0, "pack_zip with SOURCE_DATE_EPOCH");
 	za = zip_open(z2, ZIP_RDONLY, &ze);
 	T_OK(za != NULL && zip_stat(za, "scorm.html", 0, &st) == 0 &&
 	    (st.mtime == 1700000000 || st.mtime == 1700000000 - 1),
@@ -157,21 +167,21 @@ main(void)
 	/* Unsafe names are refused and nothing is written. */
 	fputs("# the next errors are expected\n", stdout);
 	fflush(stdout);
-	bad = (struct packfile){ "../x", "x", 1, NULL, 0 };
+	bad = (struct packfile){ "../x", "x", 1, NULL, 0, 0 };
 	unlink(z2);
-	T_OK(pack_zip(z2, &bad, 1, NULL) == -1 && !fs_isfile(z2),
+	T_OK(pack_zip(z2, &bad, 1, NULL, NULL) == -1 && !fs_isfile(z2),
 	    "refuses ../x");
 	bad.name = "/x";
-	T_OK(pack_zip(z2, &bad, 1, NULL) == -1 && !fs_isfile(z2), "refuses /x");
+	T_OK(pack_zip(z2, &bad, 1, NULL, NULL) == -1 && !fs_isfile(z2), "refuses /x");
 	bad.name = "a/../../x";
-	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a/../../x");
+	T_OK(pack_zip(z2, &bad, 1, NULL, NULL) == -1, "refuses a/../../x");
 	bad.name = "a//x";
-	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a//x");
+	T_OK(pack_zip(z2, &bad, 1, NULL, NULL) == -1, "refuses a//x");
 	bad.name = "a\\x";
-	T_OK(pack_zip(z2, &bad, 1, NULL) == -1, "refuses a\\x");
+	T_OK(pack_zip(z2, &bad, 1, NULL, NULL) == -1, "refuses a\\x");
 	f = sample(&n);
 	f[1].name = "scorm.html";
-	T_OK(pack_zip(z2, f, n, NULL) == -1 && !fs_isfile(z2),
+	T_OK(pack_zip(z2, f, n, NULL, NULL) == -1 && !fs_isfile(z2),
 	    "refuses duplicate names");
 
 	unlink(z1);

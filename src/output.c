@@ -1,0 +1,277 @@
+/*
+ * The output directory, OUT/site and OUT/scorm, changed as one: every
+ * file of a build goes through here, is staged in OUT/.binome-tmp and
+ * moved in only when the whole build succeeded.
+ *
+ * Without a record of the last build (state.c) that can be trusted,
+ * everything is staged and the staged trees replace the old ones by
+ * rename.  With one, only files whose bytes changed are staged; the
+ * commit renames them in and removes the files this build no longer
+ * makes.  Either way a failed or interrupted build leaves the output
+ * as it was, and the result has the bytes of a clean build.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+static struct ofile *
+record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
+    int changed)
+{
+	struct ofile	*f;
+
+	w->files = xreallocarray(w->files, w->nfiles + 1, sizeof(*w->files));
+	f = &w->files[w->nfiles++];
+	f->rel = xstrdup(rel);
+	f->hash = hash;
+	f->size = size;
+	f->changed = changed;
+	w->nchanged += changed;
+	return f;
+}
+
+/*
+ * Did the last build make rel with these bytes, and is it still there
+ * as it left it?  Then it needs no writing.
+ */
+static int
+kept(const struct output *w, const char *rel, uint64_t hash, uint64_t size)
+{
+	const struct outrec	*r;
+	struct stat		 st;
+	char			*p;
+	int			 ok;
+
+	if (!w->incremental ||
+	    (r = state_find(&w->prev, rel)) == NULL ||
+	    r->hash != hash || r->size != size)
+		return 0;
+	p = fs_join(w->dir, rel);
+	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == size;
+	free(p);
+	return ok;
+}
+
+/* Where rel is staged. */
+char *
+output_staged(const struct output *w, const char *rel)
+{
+	return fs_join(w->tmp, rel);
+}
+
+/* Where rel's bytes are now: staged when changed, else in place. */
+char *
+output_path(const struct output *w, const struct ofile *f)
+{
+	return fs_join(f->changed ? w->tmp : w->dir, f->rel);
+}
+
+/* A file of data, len bytes (data is the output's now). */
+void
+output_put(struct output *w, const char *rel, char *data, size_t len)
+{
+	uint64_t	 h = hash_bytes(data, len);
+
+	if (kept(w, rel, h, len)) {
+		record(w, rel, h, len, 0);
+		free(data);
+		return;
+	}
+	record(w, rel, h, len, 1);
+	writer_put(w->writer, output_staged(w, rel), data, len);
+}
+
+/* A copy of the file src, known by its stat: media can be large. */
+int
+output_copy(struct output *w, const char *rel, const char *src)
+{
+	struct stat	 st;
+	uint64_t	 h;
+	char		*to;
+	int		 rc;
+
+	if (stat(src, &st) == -1)
+		return diag_sys(src, "cannot stat");
+	h = hash_stat(&st);
+	if (kept(w, rel, h, (uint64_t)st.st_size)) {
+		record(w, rel, h, (uint64_t)st.st_size, 0);
+		return 0;
+	}
+	to = output_staged(w, rel);
+	rc = fs_copy(src, to);
+	free(to);
+	if (rc == 0)
+		record(w, rel, h, (uint64_t)st.st_size, 1);
+	return rc;
+}
+
+/*
+ * A file the caller wrote to output_staged(rel) itself, whose bytes
+ * hash to hash: dropped again if the last build made the same.
+ */
+void
+output_staged_done(struct output *w, const char *rel, uint64_t hash,
+    uint64_t size)
+{
+	char	*p;
+
+	if (kept(w, rel, hash, size)) {
+		p = output_staged(w, rel);
+		unlink(p);
+		free(p);
+		record(w, rel, hash, size, 0);
+	} else
+		record(w, rel, hash, size, 1);
+}
+
+/*
+ * A file made from inputs that hash to key (a zip, say): if the last
+ * build made rel from the same key and it is still there, record it
+ * and return 1; the caller then need not make it.
+ */
+int
+output_fresh(struct output *w, const char *rel, uint64_t key)
+{
+	const struct outrec	*r;
+	struct stat		 st;
+	char			*p;
+	int			 ok = 0;
+
+	if (w->incremental && (r = state_find(&w->prev, rel)) != NULL &&
+	    r->hash == key) {
+		p = fs_join(w->dir, rel);
+		ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
+		free(p);
+		if (ok)
+			record(w, rel, key, r->size, 0);
+	}
+	return ok;
+}
+
+/* The zip the last build left at rel, to copy unchanged entries from. */
+char *
+output_previous(const struct output *w, const char *rel)
+{
+	char	*p;
+
+	if (!w->incremental || state_find(&w->prev, rel) == NULL)
+		return NULL;
+	p = fs_join(w->dir, rel);
+	if (!fs_isfile(p)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Find rel among this build's files. */
+const struct ofile *
+output_find(const struct output *w, const char *rel)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nfiles; i++)
+		if (strcmp(w->files[i].rel, rel) == 0)
+			return &w->files[i];
+	return NULL;
+}
+
+/* Remove the directories of path up to (not including) top, if empty. */
+static void
+prune(const char *top, const char *path)
+{
+	char	*d = fs_dirname(path), *up;
+
+	while (strlen(d) > strlen(top) && rmdir(d) == 0) {
+		up = fs_dirname(d);
+		free(d);
+		d = up;
+	}
+	free(d);
+}
+
+/*
+ * Replace OUT/name by tmp/name, by rename, the old one removed after.
+ */
+static int
+swap(const struct output *w, const char *name)
+{
+	char	*from, *to, *old;
+	int	 rc = 0;
+
+	from = fs_join(w->tmp, name);
+	to = fs_join(w->dir, name);
+	old = xasprintf("%s/old-%s", w->tmp, name);
+	if (!fs_isdir(from) && fs_mkdirs(from) == -1)
+		rc = -1;
+	else if (fs_isdir(to) && rename(to, old) == -1)
+		rc = diag_sys(to, "cannot move the old output aside");
+	else if (rename(from, to) == -1) {
+		rc = diag_sys(to, "cannot move the new output in place");
+		rename(old, to);
+	}
+	free(from);
+	free(to);
+	free(old);
+	return rc;
+}
+
+/*
+ * Move the build in.  Incremental: every changed file by rename, then
+ * away with what this build no longer makes.  Nothing here checks for
+ * interruption: once begun, the commit completes.
+ */
+int
+output_commit(struct output *w)
+{
+	struct strmap	 now = { NULL, NULL, 0, 0 };
+	char		*from, *to, *dir;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (!w->incremental)
+		return swap(w, "site") == -1 || swap(w, "scorm") == -1 ?
+		    -1 : 0;
+	for (i = 0; i < w->nfiles && rc == 0; i++) {
+		strmap_put(&now, w->files[i].rel, 1);
+		if (!w->files[i].changed)
+			continue;
+		from = fs_join(w->tmp, w->files[i].rel);
+		to = fs_join(w->dir, w->files[i].rel);
+		dir = fs_dirname(to);
+		if (fs_mkdirs(dir) == -1)
+			rc = -1;
+		else if (rename(from, to) == -1)
+			rc = diag_sys(to, "cannot move the new file in place");
+		free(dir);
+		free(from);
+		free(to);
+	}
+	for (i = 0; i < w->prev.nout && rc == 0; i++) {
+		if (strmap_get(&now, w->prev.out[i].path) != NULL)
+			continue;
+		to = fs_join(w->dir, w->prev.out[i].path);
+		if (unlink(to) == 0 || errno == ENOENT)
+			prune(w->dir, to);
+		free(to);
+	}
+	strmap_release(&now);
+	return rc;
+}
+
+void
+output_release(struct output *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->nfiles; i++)
+		free(w->files[i].rel);
+	free(w->files);
+	w->files = NULL;
+	w->nfiles = w->nchanged = 0;
+}

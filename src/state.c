@@ -1,0 +1,302 @@
+/*
+ * The record of the last good build, OUT/.binome-state: what it read
+ * (every file and directory of the courses and themes, by stat), what
+ * it wrote (every output, by content hash) and what it said.  With it,
+ * a build with no change does nothing but stat its inputs, and a build
+ * after a change writes only the files whose bytes changed.  Any doubt
+ * (another binome, other options, a damaged record) means a clean build.
+ *
+ * Format, one record per line, fields separated by one space, the path
+ * last (paths are not escaped; one with a newline is not recorded, and
+ * the next build is then a clean one):
+ *	binome-state 1
+ *	key HASH
+ *	in MTIME_NS SIZE INODE PATH
+ *	out HASH SIZE PATH	(relative to the output directory)
+ *	note COURSES PAGES PACKAGES WARNINGS
+ *	racy			(an input changed just before: check all)
+ *	say TEXT		(one line of what the build printed)
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+#define STATE_FILE	".binome-state"
+
+/* The hash that stands for a file's bytes by its stat: for copies. */
+uint64_t
+hash_stat(const struct stat *st)
+{
+	uint64_t	 v[4];
+
+	v[0] = (uint64_t)st->st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st->st_mtim.tv_nsec;
+	v[1] = (uint64_t)st->st_size;
+	v[2] = (uint64_t)st->st_ino;
+	v[3] = (uint64_t)st->st_dev;
+	return hash_bytes(v, sizeof(v));
+}
+
+void
+state_free(struct state *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nin; i++)
+		free(s->in[i].path);
+	for (i = 0; i < s->nout; i++)
+		free(s->out[i].path);
+	free(s->in);
+	free(s->out);
+	strmap_release(&s->outidx);
+	buf_release(&s->said);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+add_in(struct state *s, const char *path, const struct stat *st)
+{
+	struct inrec	*r;
+
+	if (strchr(path, '\n') != NULL) {
+		s->bad = 1;
+		return;
+	}
+	s->in = xreallocarray(s->in, s->nin + 1, sizeof(*s->in));
+	r = &s->in[s->nin++];
+	r->path = xstrdup(path);
+	r->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	r->size = (uint64_t)st->st_size;
+	r->ino = (uint64_t)st->st_ino;
+	/*
+	 * Changed within the last two seconds: a change in the same tick
+	 * of the file system's clock, same size, would not show.  Then
+	 * the next build checks every byte again (as git does).
+	 */
+	if (st->st_mtim.tv_sec + 2 >= time(NULL))
+		s->racy = 1;
+}
+
+void
+state_out(struct state *s, const char *path, uint64_t hash, uint64_t size)
+{
+	struct outrec	*r;
+
+	if (strchr(path, '\n') != NULL) {
+		s->bad = 1;
+		return;
+	}
+	s->out = xreallocarray(s->out, s->nout + 1, sizeof(*s->out));
+	r = &s->out[s->nout];
+	r->path = xstrdup(path);
+	r->hash = hash;
+	r->size = size;
+	strmap_put(&s->outidx, path, (long)s->nout++);
+}
+
+const struct outrec *
+state_find(const struct state *s, const char *path)
+{
+	long	*i = strmap_get(&s->outidx, path);
+
+	return i != NULL ? &s->out[*i] : NULL;
+}
+
+/* Record path and, for a directory, everything under it. */
+void
+state_walk(struct state *s, const char *path)
+{
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*e;
+	char		*p;
+
+	if (lstat(path, &st) == -1) {
+		s->bad = 1;
+		return;
+	}
+	add_in(s, path, &st);
+	if (!S_ISDIR(st.st_mode))
+		return;
+	if ((d = opendir(path)) == NULL) {
+		s->bad = 1;
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = fs_join(path, e->d_name);
+		state_walk(s, p);
+		free(p);
+	}
+	closedir(d);
+}
+
+static char *
+statepath(const char *outdir)
+{
+	return fs_join(outdir, STATE_FILE);
+}
+
+/* Read OUT's record; -1 (quietly) when there is none worth trusting. */
+int
+state_load(struct state *s, const char *outdir)
+{
+	char		*path, *data, *line, *next, *sp;
+	size_t		 len;
+	int		 rc = -1, quiet = diag_mute;
+	struct inrec	*r;
+	unsigned long long a, b, c;
+	struct stat	 st;
+
+	memset(s, 0, sizeof(*s));
+	path = statepath(outdir);
+	if (stat(path, &st) == -1) {
+		free(path);
+		return -1;
+	}
+	diag_mute = 1;
+	rc = fs_read(path, &data, &len);
+	diag_mute = quiet;
+	free(path);
+	if (rc == -1)
+		return -1;
+	rc = -1;
+	if (strncmp(data, "binome-state 1\n", 15) != 0)
+		goto out;
+	for (line = data + 15; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			goto out;	/* cut short */
+		*next++ = '\0';
+		if (strncmp(line, "key ", 4) == 0)
+			s->key = strtoull(line + 4, NULL, 16);
+		else if (strcmp(line, "racy") == 0)
+			s->racy = 1;
+		else if (strncmp(line, "say ", 4) == 0) {
+			buf_puts(&s->said, line + 4);
+			buf_putc(&s->said, '\n');
+		} else if (strncmp(line, "note ", 5) == 0) {
+			if (sscanf(line + 5, "%zu %zu %zu %u", &s->courses,
+			    &s->pages, &s->packages, &s->warnings) != 4)
+				goto out;
+		} else if (strncmp(line, "in ", 3) == 0) {
+			if (sscanf(line + 3, "%llu %llu %llu", &a, &b, &c) != 3 ||
+			    (sp = strchr(line + 3, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL)
+				goto out;
+			s->in = xreallocarray(s->in, s->nin + 1,
+			    sizeof(*s->in));
+			r = &s->in[s->nin++];
+			r->mtime = (int64_t)a;
+			r->size = b;
+			r->ino = c;
+			r->path = xstrdup(sp + 1);
+		} else if (strncmp(line, "out ", 4) == 0) {
+			if (sscanf(line + 4, "%llx %llu", &a, &b) != 2 ||
+			    (sp = strchr(line + 4, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL)
+				goto out;
+			state_out(s, sp + 1, a, b);
+		} else
+			goto out;
+	}
+	rc = 0;
+out:
+	free(data);
+	if (rc == -1)
+		state_free(s);
+	return rc;
+}
+
+/* Are all recorded inputs as they were, and all outputs still there? */
+int
+state_fresh(const struct state *s, const char *outdir)
+{
+	struct stat	 st;
+	size_t		 i;
+	char		*p;
+	int		 ok = !s->racy;
+
+	for (i = 0; ok && i < s->nin; i++) {
+		const struct inrec *r = &s->in[i];
+
+		ok = lstat(r->path, &st) == 0 &&
+		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec == r->mtime &&
+		    (uint64_t)st.st_size == r->size &&
+		    (uint64_t)st.st_ino == r->ino;
+	}
+	for (i = 0; ok && i < s->nout; i++) {
+		p = fs_join(outdir, s->out[i].path);
+		ok = stat(p, &st) == 0 && (uint64_t)st.st_size ==
+		    s->out[i].size;
+		free(p);
+	}
+	return ok;
+}
+
+/* Write OUT's record, atomically; on failure, remove the old one. */
+int
+state_save(const struct state *s, const char *outdir)
+{
+	struct buf	 b = BUF_INIT;
+	char		*path, *tmp;
+	size_t		 i;
+	const char	*l, *e;
+	int		 rc = -1;
+
+	path = statepath(outdir);
+	tmp = xasprintf("%s.tmp", path);
+	if (s->bad) {
+		unlink(path);
+		goto out;
+	}
+	buf_printf(&b, "binome-state 1\nkey %016" PRIx64 "\n", s->key);
+	buf_printf(&b, "note %zu %zu %zu %u\n", s->courses, s->pages,
+	    s->packages, s->warnings);
+	if (s->racy)
+		buf_puts(&b, "racy\n");
+	for (l = s->said.data; l != NULL && *l != '\0'; l = e + 1) {
+		if ((e = strchr(l, '\n')) == NULL)
+			break;
+		buf_printf(&b, "say %.*s\n", (int)(e - l), l);
+	}
+	for (i = 0; i < s->nin; i++)
+		buf_printf(&b, "in %" PRId64 " %" PRIu64 " %" PRIu64 " %s\n",
+		    s->in[i].mtime, s->in[i].size, s->in[i].ino,
+		    s->in[i].path);
+	for (i = 0; i < s->nout; i++)
+		buf_printf(&b, "out %016" PRIx64 " %" PRIu64 " %s\n",
+		    s->out[i].hash, s->out[i].size, s->out[i].path);
+	if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	else {
+		unlink(tmp);
+		unlink(path);
+	}
+out:
+	buf_release(&b);
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+void
+state_remove(const char *outdir)
+{
+	char	*path = statepath(outdir);
+
+	unlink(path);
+	free(path);
+}
