@@ -13,9 +13,14 @@ DEBS	 = libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev \
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wno-unused-parameter
-STD	 = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DBINOME_SHARE=\"$(SHAREDIR)\"
+STD	 = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DBINOME_SHARE=\"$(SHAREDIR)\" \
+	   $(if $(MHD_SONAME),-DMHD_SONAME=\"$(MHD_SONAME)\")
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+# libmicrohttpd is loaded by serve (dlopen), by the name it is linked by.
+LINKED	 = $(filter-out libmicrohttpd,$(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(LINKED) 2>/dev/null) -lpthread -ldl
+MHD_SONAME = $(shell objdump -p "$$(pkg-config --variable=libdir libmicrohttpd \
+	   2>/dev/null)/libmicrohttpd.so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 O	 = build/obj
 BIN	 = build/$(PROG)
 SRCS	 = $(wildcard src/*.c)
