@@ -516,7 +516,6 @@ void		 output_staged_done(struct output *, const char *, uint64_t,
 		    uint64_t);
 int		 output_fresh(struct output *, const char *, uint64_t);
 char		*output_previous(const struct output *, const char *);
-const struct ofile *output_find(const struct output *, const char *);
 int		 output_commit(struct output *);
 void		 output_release(struct output *);
 

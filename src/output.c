@@ -169,18 +169,6 @@ output_previous(const struct output *w, const char *rel)
 	return p;
 }
 
-/* Find rel among this build's files. */
-const struct ofile *
-output_find(const struct output *w, const char *rel)
-{
-	size_t	 i;
-
-	for (i = 0; i < w->nfiles; i++)
-		if (strcmp(w->files[i].rel, rel) == 0)
-			return &w->files[i];
-	return NULL;
-}
-
 /* Remove the directories of path up to (not including) top, if empty. */
 static void
 prune(const char *top, const char *path)
@@ -222,8 +210,8 @@ swap(const struct output *w, const char *name)
 }
 
 /*
- * Move the build in.  Incremental: every changed file by rename, then
- * away with what this build no longer makes.  Nothing here checks for
+ * Move the build in.  Incremental: away with what this build no longer
+ * makes, then every changed file by rename.  Nothing here checks for
  * interruption: once begun, the commit completes.
  */
 int
@@ -237,8 +225,18 @@ output_commit(struct output *w)
 	if (!w->incremental)
 		return swap(w, "site") == -1 || swap(w, "scorm") == -1 ?
 		    -1 : 0;
-	for (i = 0; i < w->nfiles && rc == 0; i++) {
+	/* Removals first: a file may give way to a directory. */
+	for (i = 0; i < w->nfiles; i++)
 		strmap_put(&now, w->files[i].rel, 1);
+	for (i = 0; i < w->prev.nout; i++) {
+		if (strmap_get(&now, w->prev.out[i].path) != NULL)
+			continue;
+		to = fs_join(w->dir, w->prev.out[i].path);
+		if (unlink(to) == 0 || errno == ENOENT)
+			prune(w->dir, to);
+		free(to);
+	}
+	for (i = 0; i < w->nfiles && rc == 0; i++) {
 		if (!w->files[i].changed)
 			continue;
 		from = fs_join(w->tmp, w->files[i].rel);
@@ -250,14 +248,6 @@ output_commit(struct output *w)
 			rc = diag_sys(to, "cannot move the new file in place");
 		free(dir);
 		free(from);
-		free(to);
-	}
-	for (i = 0; i < w->prev.nout && rc == 0; i++) {
-		if (strmap_get(&now, w->prev.out[i].path) != NULL)
-			continue;
-		to = fs_join(w->dir, w->prev.out[i].path);
-		if (unlink(to) == 0 || errno == ENOENT)
-			prune(w->dir, to);
 		free(to);
 	}
 	strmap_release(&now);

@@ -529,7 +529,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
 	base[1] = basedata(c, 1, theme_i18n(th));
-	w->writer = writer_new(o->jobs > 1 ? o->jobs : 0);
+	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		/* After an error, go on checking but write no more. */
 		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
