@@ -481,6 +481,7 @@ struct state {
 };
 
 int		 state_load(struct state *, const char *outdir);
+int		 state_parse(struct state *, char *);
 int		 state_fresh(const struct state *, const char *outdir);
 int		 state_save(const struct state *, const char *outdir);
 void		 state_remove(const char *outdir);

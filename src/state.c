@@ -148,16 +148,71 @@ statepath(const char *outdir)
 	return fs_join(outdir, STATE_FILE);
 }
 
+/*
+ * Parse a record (data, NUL-terminated, is cut up in place); -1 when it
+ * is not one written by this version, or damaged.
+ */
+int
+state_parse(struct state *s, char *data)
+{
+	char		*line, *next, *sp;
+	struct inrec	*r;
+	unsigned long long a, b, c;
+
+	memset(s, 0, sizeof(*s));
+	if (strncmp(data, "binome-state 1\n", 15) != 0)
+		return -1;
+	for (line = data + 15; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			goto bad;	/* cut short */
+		*next++ = '\0';
+		if (strncmp(line, "key ", 4) == 0)
+			s->key = strtoull(line + 4, NULL, 16);
+		else if (strcmp(line, "racy") == 0)
+			s->racy = 1;
+		else if (strncmp(line, "say ", 4) == 0) {
+			buf_puts(&s->said, line + 4);
+			buf_putc(&s->said, '\n');
+		} else if (strncmp(line, "note ", 5) == 0) {
+			if (sscanf(line + 5, "%zu %zu %zu %u", &s->courses,
+			    &s->pages, &s->packages, &s->warnings) != 4)
+				goto bad;
+		} else if (strncmp(line, "in ", 3) == 0) {
+			if (sscanf(line + 3, "%llu %llu %llu", &a, &b, &c) != 3 ||
+			    (sp = strchr(line + 3, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL)
+				goto bad;
+			s->in = xreallocarray(s->in, s->nin + 1,
+			    sizeof(*s->in));
+			r = &s->in[s->nin++];
+			r->mtime = (int64_t)a;
+			r->size = b;
+			r->ino = c;
+			r->path = xstrdup(sp + 1);
+		} else if (strncmp(line, "out ", 4) == 0) {
+			if (sscanf(line + 4, "%llx %llu", &a, &b) != 2 ||
+			    (sp = strchr(line + 4, ' ')) == NULL ||
+			    (sp = strchr(sp + 1, ' ')) == NULL)
+				goto bad;
+			state_out(s, sp + 1, a, b);
+		} else
+			goto bad;
+	}
+	return 0;
+bad:
+	state_free(s);
+	return -1;
+}
+
 /* Read OUT's record; -1 (quietly) when there is none worth trusting. */
 int
 state_load(struct state *s, const char *outdir)
 {
-	char		*path, *data, *line, *next, *sp;
-	size_t		 len;
-	int		 rc = -1, quiet = diag_mute;
-	struct inrec	*r;
-	unsigned long long a, b, c;
 	struct stat	 st;
+	char		*path, *data;
+	size_t		 len;
+	int		 rc, quiet = diag_mute;
 
 	memset(s, 0, sizeof(*s));
 	path = statepath(outdir);
@@ -171,51 +226,8 @@ state_load(struct state *s, const char *outdir)
 	free(path);
 	if (rc == -1)
 		return -1;
-	rc = -1;
-	if (strncmp(data, "binome-state 1\n", 15) != 0)
-		goto out;
-	for (line = data + 15; *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) == NULL)
-			goto out;	/* cut short */
-		*next++ = '\0';
-		if (strncmp(line, "key ", 4) == 0)
-			s->key = strtoull(line + 4, NULL, 16);
-		else if (strcmp(line, "racy") == 0)
-			s->racy = 1;
-		else if (strncmp(line, "say ", 4) == 0) {
-			buf_puts(&s->said, line + 4);
-			buf_putc(&s->said, '\n');
-		} else if (strncmp(line, "note ", 5) == 0) {
-			if (sscanf(line + 5, "%zu %zu %zu %u", &s->courses,
-			    &s->pages, &s->packages, &s->warnings) != 4)
-				goto out;
-		} else if (strncmp(line, "in ", 3) == 0) {
-			if (sscanf(line + 3, "%llu %llu %llu", &a, &b, &c) != 3 ||
-			    (sp = strchr(line + 3, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL)
-				goto out;
-			s->in = xreallocarray(s->in, s->nin + 1,
-			    sizeof(*s->in));
-			r = &s->in[s->nin++];
-			r->mtime = (int64_t)a;
-			r->size = b;
-			r->ino = c;
-			r->path = xstrdup(sp + 1);
-		} else if (strncmp(line, "out ", 4) == 0) {
-			if (sscanf(line + 4, "%llx %llu", &a, &b) != 2 ||
-			    (sp = strchr(line + 4, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL)
-				goto out;
-			state_out(s, sp + 1, a, b);
-		} else
-			goto out;
-	}
-	rc = 0;
-out:
+	rc = state_parse(s, data);
 	free(data);
-	if (rc == -1)
-		state_free(s);
 	return rc;
 }
 
