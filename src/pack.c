@@ -359,6 +359,39 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 	return parts;
 }
 
+/* Up to this many bytes of entries, a zip is made in memory. */
+#define PACK_INMEM	(16u << 20)
+
+/* Write the zip that libzip made in mem to path. */
+static int
+memsave(zip_source_t *mem, const char *path)
+{
+	struct pos	 p = { path, 0, 0 };
+	zip_stat_t	 st;
+	zip_int64_t	 n;
+	char		*data;
+	int		 rc;
+
+	if (zip_source_stat(mem, &st) == -1 || !(st.valid & ZIP_STAT_SIZE))
+		return diag_err(&p, "cannot size the zip made in memory");
+	if (st.size == 0)
+		return 0;	/* empty: see the caller */
+	data = xmalloc((size_t)st.size);
+	if (zip_source_open(mem) == -1) {
+		free(data);
+		return diag_err(&p, "cannot read the zip made in memory");
+	}
+	n = zip_source_read(mem, data, st.size);
+	zip_source_close(mem);
+	if (n < 0 || (zip_uint64_t)n != st.size) {
+		free(data);
+		return diag_err(&p, "cannot read the zip made in memory");
+	}
+	rc = fs_write(path, data, (size_t)st.size);
+	free(data);
+	return rc;
+}
+
 /*
  * Write the zip zippath from files (sorted in place by name; their
  * names and data stay the caller's), copying shared entries from ref
@@ -372,10 +405,11 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 {
 	struct pos	 p = { zippath, 0, 0 };
 	struct packref	*parts = NULL;
-	zip_t		*za;
+	zip_source_t	*mem = NULL;
+	zip_t		*za = NULL;
 	char		*tmp;
 	time_t		 mtime;
-	size_t		 i;
+	size_t		 i, total = 0;
 	int		 ze;
 
 	for (i = 0; i < n; i++)
@@ -391,7 +425,34 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 
 	mtime = pack_mtime();
 	tmp = xasprintf("%s.tmp", zippath);
-	if ((za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL) {
+	for (i = 0; i < n; i++)
+		total += files[i].len;
+	/*
+	 * A small zip is made in memory: written to a file, libzip names
+	 * its temporary file with OpenSSL's random generator, whose start
+	 * costs more than a small course's whole package.
+	 */
+	if (total < PACK_INMEM) {
+		zip_error_t	 e;
+
+		zip_error_init(&e);
+		if ((mem = zip_source_buffer_create(NULL, 0, 0, &e)) != NULL) {
+			zip_source_keep(mem);
+			if ((za = zip_open_from_source(mem, ZIP_TRUNCATE,
+			    &e)) == NULL)
+				zip_source_free(mem);
+		}
+		if (za == NULL) {
+			diag_err(&p, "cannot make a zip: %s",
+			    zip_error_strerror(&e));
+			zip_error_fini(&e);
+			zip_source_free(mem);
+			free(tmp);
+			return -1;
+		}
+		zip_error_fini(&e);
+	} else if ((za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze)) ==
+	    NULL) {
 		zip_error_t	 e;
 
 		zip_error_init_with_code(&e, ze);
@@ -412,6 +473,8 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 	za = NULL;
 	pack_ref_free(parts);
 	parts = NULL;
+	if (mem != NULL && memsave(mem, tmp) == -1)
+		goto fail;
 	if (n == 0 && !fs_isfile(tmp)) {
 		/* libzip writes nothing for an empty archive. */
 		static const char eocd[22] = { 'P', 'K', 5, 6 };
@@ -423,11 +486,13 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 		diag_sys(zippath, "cannot rename '%s' to it", tmp);
 		goto fail;
 	}
+	zip_source_free(mem);
 	free(tmp);
 	return 0;
 fail:
 	if (za != NULL)
 		zip_discard(za);
+	zip_source_free(mem);
 	pack_ref_free(parts);
 	unlink(tmp);
 	free(tmp);
