@@ -555,4 +555,13 @@ int	 pack_zip(const char *zippath, struct packfile *, size_t,
 struct packref *pack_ref(const char *zippath);
 void	 pack_ref_free(struct packref *);
 
+/* zipcat.c ---------------------------------------------------------- */
+
+struct zipcat;
+struct zipcat	*zipcat_open(const char *);
+long		 zipcat_find(const struct zipcat *, const char *);
+int		 zipcat_write(const char *, struct zipcat *const *,
+		    const long *, size_t);
+void		 zipcat_free(struct zipcat *);
+
 #endif /* EXTERN_H */

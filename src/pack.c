@@ -115,35 +115,47 @@ zerr(const char *path, zip_t *za, const char *what)
 	    za ? zip_strerror(za) : "cannot open");
 }
 
-/* Zips already written, whose compressed entries later zips reuse. */
+/*
+ * Zips already written, whose entries later zips reuse: joined by
+ * copying their records (zipcat.c) or, failing that, through libzip.
+ */
+struct zref {
+	char		*path;
+	struct zipcat	*cat;	/* NULL: libzip only */
+	zip_t		*za;	/* opened when libzip reads it */
+	int		 tmp;	/* remove the file once done */
+};
+
 struct packref {
-	zip_t	**za;
-	size_t	 n;
-	char	**tmp;	/* files to remove once closed */
+	struct zref	*z;
+	size_t		 n;
 };
 
 int	 pack_jobs = 1;
 
-/* Add the zip at zippath to r (made when NULL); r as it was on failure. */
+/* Add the zip at zippath to r (made when NULL). */
 static struct packref *
-ref_add(struct packref *r, const char *zippath)
+ref_add(struct packref *r, const char *zippath, int tmp)
 {
-	zip_t	*za;
-	int	 ze;
+	struct zref	*z;
 
-	if ((za = zip_open(zippath, ZIP_RDONLY, &ze)) == NULL)
+	if (!fs_isfile(zippath))
 		return r;	/* then its entries are deflated anew */
 	if (r == NULL)
 		r = xcalloc(1, sizeof(*r));
-	r->za = xreallocarray(r->za, r->n + 1, sizeof(*r->za));
-	r->za[r->n++] = za;
+	r->z = xreallocarray(r->z, r->n + 1, sizeof(*r->z));
+	z = &r->z[r->n++];
+	z->path = xstrdup(zippath);
+	z->cat = zipcat_open(zippath);
+	z->za = NULL;
+	z->tmp = tmp;
 	return r;
 }
 
 struct packref *
 pack_ref(const char *zippath)
 {
-	return ref_add(NULL, zippath);
+	return ref_add(NULL, zippath, 0);
 }
 
 void
@@ -154,30 +166,42 @@ pack_ref_free(struct packref *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->n; i++) {
-		zip_discard(r->za[i]);
-		if (r->tmp != NULL && r->tmp[i] != NULL) {
-			unlink(r->tmp[i]);
-			free(r->tmp[i]);
-		}
+		zipcat_free(r->z[i].cat);
+		if (r->z[i].za != NULL)
+			zip_discard(r->z[i].za);
+		if (r->z[i].tmp)
+			unlink(r->z[i].path);
+		free(r->z[i].path);
 	}
-	free(r->tmp);
-	free(r->za);
+	free(r->z);
 	free(r);
 }
 
-/* Where r has name: -1, or the index, *from its zip. */
-static zip_int64_t
-ref_find(const struct packref *r, const char *name, zip_t **from)
+/* Where r has name: -1, or its index, in *from. */
+static long
+ref_find(const struct packref *r, const char *name, struct zref **from)
 {
-	zip_int64_t	 idx;
+	struct zref	*z;
+	long		 idx;
 	size_t		 i;
+	int		 ze;
 
-	for (i = 0; r != NULL && i < r->n; i++)
-		if ((idx = zip_name_locate(r->za[i], name,
-		    ZIP_FL_ENC_RAW)) >= 0) {
-			*from = r->za[i];
+	for (i = 0; r != NULL && i < r->n; i++) {
+		z = &r->z[i];
+		if (z->cat != NULL)
+			idx = zipcat_find(z->cat, name);
+		else {
+			if (z->za == NULL &&
+			    (z->za = zip_open(z->path, ZIP_RDONLY, &ze)) == NULL)
+				continue;
+			idx = (long)zip_name_locate(z->za, name,
+			    ZIP_FL_ENC_RAW);
+		}
+		if (idx >= 0) {
+			*from = z;
 			return idx;
 		}
+	}
 	return -1;
 }
 
@@ -187,46 +211,15 @@ ref_find(const struct packref *r, const char *name, zip_t **from)
  */
 #define PACK_LEVEL	6
 
-/* Add one entry with fixed metadata; its data stays borrowed. */
+/*
+ * Give entry idx the fixed metadata every zip of binome has; -1 on
+ * failure, unreported.
+ */
 static int
-add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
-    const struct packref *ref, const struct packref *old,
-    const struct packref *parts)
+settle(zip_t *za, zip_int64_t idx, const char *name, time_t mtime)
 {
-	zip_source_t	*src;
-	zip_t		*fz = NULL;
-	zip_int64_t	 idx, from = -1;
-	zip_flags_t	 enc = ZIP_FL_ENC_GUESS;
-	const char	*s;
-	int		 store = stored(f->name);
+	int	 store = stored(name);
 
-	for (s = f->name; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			enc = ZIP_FL_ENC_UTF_8;
-	if (f->shared)
-		from = ref_find(ref, f->name, &fz);
-	if (from < 0 && f->kept)
-		from = ref_find(old, f->name, &fz);
-	if (from < 0)
-		from = ref_find(parts, f->name, &fz);
-	/*
-	 * Bytes deflated once at the same level are the same bytes: a
-	 * copy of the reference's compressed data changes nothing in the
-	 * output, and saves deflating the whole site again.
-	 */
-	if (from >= 0)
-		src = zip_source_zip(za, fz, (zip_uint64_t)from,
-		    ZIP_FL_COMPRESSED, 0, -1);
-	else if (f->path != NULL)
-		src = zip_source_file(za, f->path, 0, -1);
-	else
-		src = zip_source_buffer(za, f->data, f->len, 0);
-	if (src == NULL)
-		return zerr(tmp, za, f->name);
-	if ((idx = zip_file_add(za, f->name, src, enc)) < 0) {
-		zip_source_free(src);
-		return zerr(tmp, za, f->name);
-	}
 	if (zip_set_file_compression(za, (zip_uint64_t)idx,
 	    store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : PACK_LEVEL) == -1 ||
 	    zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) == -1 ||
@@ -234,6 +227,61 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 	    ZIP_OPSYS_UNIX, (zip_uint32_t)0100644 << 16) == -1 ||
 	    zip_file_extra_field_delete(za, (zip_uint64_t)idx,
 	    ZIP_EXTRA_FIELD_ALL, ZIP_FL_CENTRAL | ZIP_FL_LOCAL) == -1)
+		return -1;
+	return 0;
+}
+
+static zip_flags_t
+encoding(const char *name)
+{
+	const char	*s;
+
+	for (s = name; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return ZIP_FL_ENC_UTF_8;
+	return ZIP_FL_ENC_GUESS;
+}
+
+/* Add one entry with fixed metadata; its data stays borrowed. */
+static int
+add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
+    const struct packref *ref, const struct packref *old,
+    const struct packref *parts)
+{
+	zip_source_t	*src;
+	struct zref	*z = NULL;
+	zip_int64_t	 idx;
+	long		 from = -1;
+	int		 ze;
+
+	if (f->shared)
+		from = ref_find(ref, f->name, &z);
+	if (from < 0 && f->kept)
+		from = ref_find(old, f->name, &z);
+	if (from < 0)
+		from = ref_find(parts, f->name, &z);
+	if (from >= 0 && z->za == NULL &&
+	    (z->za = zip_open(z->path, ZIP_RDONLY, &ze)) == NULL)
+		from = -1;
+	/*
+	 * Bytes deflated once at the same level are the same bytes: a
+	 * copy of the reference's compressed data changes nothing in the
+	 * output, and saves deflating the whole site again.
+	 */
+	if (from >= 0)
+		src = zip_source_zip(za, z->za, (zip_uint64_t)from,
+		    ZIP_FL_COMPRESSED, 0, -1);
+	else if (f->path != NULL)
+		src = zip_source_file(za, f->path, 0, -1);
+	else
+		src = zip_source_buffer(za, f->data, f->len, 0);
+	if (src == NULL)
+		return zerr(tmp, za, f->name);
+	if ((idx = zip_file_add(za, f->name, src, encoding(f->name))) < 0) {
+		zip_source_free(src);
+		return zerr(tmp, za, f->name);
+	}
+	if (settle(za, idx, f->name, mtime) == -1)
 		return zerr(tmp, za, f->name);
 	return 0;
 }
@@ -243,6 +291,7 @@ struct part {
 	char			*path;
 	const struct packfile	*f;
 	size_t			 n;
+	time_t			 mtime;
 	pthread_t		 th;
 	int			 started;
 };
@@ -258,7 +307,8 @@ deflate_part(void *arg)
 	int		 ze;
 
 	/* Quiet: whatever fails here is deflated again, and reported,
-	 * by pack_zip itself. */
+	 * by pack_zip itself.  The metadata is the final zip's, so that
+	 * its records can be copied as they are. */
 	if ((za = zip_open(pt->path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL)
 		return NULL;
 	for (i = 0; i < pt->n; i++) {
@@ -269,12 +319,11 @@ deflate_part(void *arg)
 		if (src == NULL)
 			break;
 		if ((idx = zip_file_add(za, f->name, src,
-		    ZIP_FL_ENC_RAW)) < 0) {
+		    encoding(f->name))) < 0) {
 			zip_source_free(src);
 			break;
 		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx,
-		    ZIP_CM_DEFLATE, PACK_LEVEL) == -1)
+		if (settle(za, idx, f->name, pt->mtime) == -1)
 			break;
 	}
 	if (i < pt->n || zip_close(za) == -1) {
@@ -285,18 +334,18 @@ deflate_part(void *arg)
 }
 
 /*
- * With pack_jobs threads, deflate the entries that ref does not hold
- * into part zips, side by side: pack_zip then copies their compressed
- * bytes, which are the bytes it would have made itself.  NULL when
- * there is too little to share out.
+ * With pack_jobs threads, deflate the entries that ref and old do not
+ * hold into part zips, side by side: pack_zip then copies their
+ * compressed bytes, which are the bytes it would have made itself.
+ * NULL when there is too little to share out.
  */
 static struct packref *
 deflate_parts(const char *zippath, const struct packfile *files, size_t n,
-    const struct packref *ref, const struct packref *old)
+    const struct packref *ref, const struct packref *old, time_t mtime)
 {
 	struct part	*pt;
 	struct packref	*parts = NULL;
-	zip_t		*fz;
+	struct zref	*z;
 	size_t		 i, j, k, first, total = 0, share, sum, *todo, ntodo = 0;
 
 	if (pack_jobs < 2)
@@ -304,8 +353,8 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 	todo = xcalloc(n + 1, sizeof(*todo));
 	for (i = 0; i < n; i++)
 		if (!stored(files[i].name) && (!files[i].shared ||
-		    ref_find(ref, files[i].name, &fz) < 0) && (!files[i].kept ||
-		    ref_find(old, files[i].name, &fz) < 0)) {
+		    ref_find(ref, files[i].name, &z) < 0) && (!files[i].kept ||
+		    ref_find(old, files[i].name, &z) < 0)) {
 			todo[ntodo++] = i;
 			total += files[i].len;
 		}
@@ -313,10 +362,7 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 		free(todo);
 		return NULL;
 	}
-	/*
-	 * Contiguous runs of about equal bytes.  The entries are sorted:
-	 * the part of entry todo[k] is wherever a run begins.
-	 */
+	/* Contiguous runs of about equal bytes. */
 	pt = xcalloc((size_t)pack_jobs, sizeof(*pt));
 	share = total / (size_t)pack_jobs + 1;
 	for (k = 0, i = 0; i < (size_t)pack_jobs && k < ntodo; i++) {
@@ -331,6 +377,7 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 			v[j - first] = files[todo[j]];
 		pt[i].f = v;
 		pt[i].n = k - first;
+		pt[i].mtime = mtime;
 		pt[i].path = xasprintf("%s.part%zu", zippath, i);
 		pt[i].started = pthread_create(&pt[i].th, NULL,
 		    deflate_part, &pt[i]) == 0;
@@ -342,16 +389,8 @@ deflate_parts(const char *zippath, const struct packfile *files, size_t n,
 			continue;
 		if (pt[i].started)
 			pthread_join(pt[i].th, NULL);
-		k = parts != NULL ? parts->n : 0;
-		parts = ref_add(parts, pt[i].path);
-		if (parts != NULL && parts->n > k) {
-			parts->tmp = xreallocarray(parts->tmp, parts->n,
-			    sizeof(*parts->tmp));
-			parts->tmp[k] = pt[i].path;
-		} else {
-			unlink(pt[i].path);
-			free(pt[i].path);
-		}
+		parts = ref_add(parts, pt[i].path, 1);
+		free(pt[i].path);
 		free((void *)pt[i].f);
 	}
 	free(pt);
@@ -393,10 +432,149 @@ memsave(zip_source_t *mem, const char *path)
 }
 
 /*
+ * Write path with libzip: files[pick[0..npick)] (every file when pick
+ * is NULL), entries copied from ref, old and parts when they hold them.
+ * A small zip is made in memory: written to a file, libzip names its
+ * temporary file with OpenSSL's random generator, whose start costs
+ * more than a small course's whole package.
+ */
+static int
+libzip_write(const char *path, const struct packfile *files, size_t n,
+    const size_t *pick, size_t npick, time_t mtime,
+    const struct packref *ref, const struct packref *old,
+    const struct packref *parts)
+{
+	struct pos	 p = { path, 0, 0 };
+	zip_source_t	*mem = NULL;
+	zip_error_t	 e;
+	zip_t		*za = NULL;
+	size_t		 i, total = 0;
+	int		 ze;
+
+	if (pick == NULL)
+		npick = n;
+	for (i = 0; i < npick; i++)
+		total += files[pick ? pick[i] : i].len;
+	zip_error_init(&e);
+	if (total < PACK_INMEM) {
+		if ((mem = zip_source_buffer_create(NULL, 0, 0, &e)) != NULL) {
+			zip_source_keep(mem);
+			if ((za = zip_open_from_source(mem, ZIP_TRUNCATE,
+			    &e)) == NULL) {
+				zip_source_free(mem);
+				mem = NULL;
+			}
+		}
+	} else if ((za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) ==
+	    NULL)
+		zip_error_init_with_code(&e, ze);
+	if (za == NULL) {
+		diag_err(&p, "cannot create the zip: %s",
+		    zip_error_strerror(&e));
+		zip_error_fini(&e);
+		return -1;
+	}
+	zip_error_fini(&e);
+	for (i = 0; i < npick; i++)
+		if (add(za, path, &files[pick ? pick[i] : i], mtime, ref, old,
+		    parts) == -1)
+			goto fail;
+	if (zip_close(za) == -1) {
+		zerr(path, za, "cannot write");
+		goto fail;
+	}
+	if (mem != NULL && memsave(mem, path) == -1) {
+		zip_source_free(mem);
+		return -1;
+	}
+	zip_source_free(mem);
+	if (npick == 0 && !fs_isfile(path)) {
+		/* libzip writes nothing for an empty archive. */
+		static const char eocd[22] = { 'P', 'K', 5, 6 };
+
+		return fs_write(path, eocd, sizeof(eocd));
+	}
+	return 0;
+fail:
+	zip_discard(za);
+	zip_source_free(mem);
+	unlink(path);
+	return -1;
+}
+
+/*
+ * Join: when the records of some entries exist already (in ref, old or
+ * parts), make a zip of the others alone, then copy every record into
+ * tmp in order.  0 when done, 1 when it cannot be done so (then tmp is
+ * not written), -1 after reporting an error.
+ */
+static int
+join(const char *tmp, const struct packfile *files, size_t n, time_t mtime,
+    const struct packref *ref, const struct packref *old,
+    const struct packref *parts)
+{
+	struct zipcat	**src;
+	struct packref	*fresh = NULL;
+	struct zref	*z;
+	size_t		*pick, npick = 0, i;
+	long		*idx;
+	char		*fpath;
+	int		 rc = 1;
+
+	src = xcalloc(n + 1, sizeof(*src));
+	idx = xcalloc(n + 1, sizeof(*idx));
+	pick = xcalloc(n + 1, sizeof(*pick));
+	for (i = 0; i < n; i++) {
+		idx[i] = -1;
+		if (files[i].shared)
+			idx[i] = ref_find(ref, files[i].name, &z);
+		if (idx[i] < 0 && files[i].kept)
+			idx[i] = ref_find(old, files[i].name, &z);
+		if (idx[i] < 0)
+			idx[i] = ref_find(parts, files[i].name, &z);
+		if (idx[i] >= 0 && z->cat != NULL)
+			src[i] = z->cat;
+		else
+			pick[npick++] = i;
+	}
+	if (npick == n)
+		goto out;	/* nothing to copy: libzip alone */
+	fpath = xasprintf("%s.fresh", tmp);
+	if (npick > 0) {
+		if (libzip_write(fpath, files, n, pick, npick, mtime, NULL,
+		    NULL, NULL) == -1) {
+			rc = -1;
+			free(fpath);
+			goto out;
+		}
+		fresh = ref_add(NULL, fpath, 1);
+		for (i = 0; i < npick; i++) {
+			if (fresh == NULL || fresh->z[0].cat == NULL ||
+			    (idx[pick[i]] = zipcat_find(fresh->z[0].cat,
+			    files[pick[i]].name)) < 0)
+				break;
+			src[pick[i]] = fresh->z[0].cat;
+		}
+		if (i < npick) {
+			free(fpath);
+			goto out;
+		}
+	}
+	free(fpath);
+	rc = zipcat_write(tmp, src, idx, n);
+out:
+	pack_ref_free(fresh);
+	free(src);
+	free(idx);
+	free(pick);
+	return rc;
+}
+
+/*
  * Write the zip zippath from files (sorted in place by name; their
  * names and data stay the caller's), copying shared entries from ref
- * and kept ones from old, when they have them.  Names must be relative and
- * normalised, and unique.  The same files give the same bytes.
+ * and kept ones from old, when they have them.  Names must be relative
+ * and normalised, and unique.  The same files give the same bytes.
  * Returns -1 after reporting an error; then no zippath is written.
  */
 int
@@ -404,13 +582,11 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
     const struct packref *ref, const struct packref *old)
 {
 	struct pos	 p = { zippath, 0, 0 };
-	struct packref	*parts = NULL;
-	zip_source_t	*mem = NULL;
-	zip_t		*za = NULL;
+	struct packref	*parts;
 	char		*tmp;
 	time_t		 mtime;
-	size_t		 i, total = 0;
-	int		 ze;
+	size_t		 i;
+	int		 rc;
 
 	for (i = 0; i < n; i++)
 		if (!name_ok(files[i].name))
@@ -425,76 +601,15 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 
 	mtime = pack_mtime();
 	tmp = xasprintf("%s.tmp", zippath);
-	for (i = 0; i < n; i++)
-		total += files[i].len;
-	/*
-	 * A small zip is made in memory: written to a file, libzip names
-	 * its temporary file with OpenSSL's random generator, whose start
-	 * costs more than a small course's whole package.
-	 */
-	if (total < PACK_INMEM) {
-		zip_error_t	 e;
-
-		zip_error_init(&e);
-		if ((mem = zip_source_buffer_create(NULL, 0, 0, &e)) != NULL) {
-			zip_source_keep(mem);
-			if ((za = zip_open_from_source(mem, ZIP_TRUNCATE,
-			    &e)) == NULL)
-				zip_source_free(mem);
-		}
-		if (za == NULL) {
-			diag_err(&p, "cannot make a zip: %s",
-			    zip_error_strerror(&e));
-			zip_error_fini(&e);
-			zip_source_free(mem);
-			free(tmp);
-			return -1;
-		}
-		zip_error_fini(&e);
-	} else if ((za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze)) ==
-	    NULL) {
-		zip_error_t	 e;
-
-		zip_error_init_with_code(&e, ze);
-		diag_err(&p, "cannot create '%s': %s", tmp,
-		    zip_error_strerror(&e));
-		zip_error_fini(&e);
-		free(tmp);
-		return -1;
-	}
-	parts = deflate_parts(zippath, files, n, ref, old);
-	for (i = 0; i < n; i++)
-		if (add(za, tmp, &files[i], mtime, ref, old, parts) == -1)
-			goto fail;
-	if (zip_close(za) == -1) {
-		zerr(tmp, za, "cannot write");
-		goto fail;
-	}
-	za = NULL;
+	parts = deflate_parts(zippath, files, n, ref, old, mtime);
+	if ((rc = join(tmp, files, n, mtime, ref, old, parts)) == 1)
+		rc = libzip_write(tmp, files, n, NULL, 0, mtime, ref, old,
+		    parts);
 	pack_ref_free(parts);
-	parts = NULL;
-	if (mem != NULL && memsave(mem, tmp) == -1)
-		goto fail;
-	if (n == 0 && !fs_isfile(tmp)) {
-		/* libzip writes nothing for an empty archive. */
-		static const char eocd[22] = { 'P', 'K', 5, 6 };
-
-		if (fs_write(tmp, eocd, sizeof(eocd)) == -1)
-			goto fail;
-	}
-	if (rename(tmp, zippath) == -1) {
-		diag_sys(zippath, "cannot rename '%s' to it", tmp);
-		goto fail;
-	}
-	zip_source_free(mem);
+	if (rc == 0 && rename(tmp, zippath) == -1)
+		rc = diag_sys(zippath, "cannot rename '%s' to it", tmp);
+	if (rc == -1)
+		unlink(tmp);
 	free(tmp);
-	return 0;
-fail:
-	if (za != NULL)
-		zip_discard(za);
-	zip_source_free(mem);
-	pack_ref_free(parts);
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return rc;
 }
