@@ -560,6 +560,7 @@ void	 pack_ref_free(struct packref *);
 struct zipcat;
 struct zipcat	*zipcat_open(const char *);
 long		 zipcat_find(const struct zipcat *, const char *);
+size_t		 zipcat_count(const struct zipcat *);
 int		 zipcat_write(const char *, struct zipcat *const *,
 		    const long *, size_t);
 void		 zipcat_free(struct zipcat *);

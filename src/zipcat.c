@@ -154,6 +154,12 @@ no:
 	return NULL;
 }
 
+size_t
+zipcat_count(const struct zipcat *z)
+{
+	return z->n;
+}
+
 /* The index of name in z, or -1. */
 long
 zipcat_find(const struct zipcat *z, const char *name)

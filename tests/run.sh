@@ -22,7 +22,7 @@ for t in "$O"/tests/t_*; do
 done
 
 # Every fuzz corpus file through its target (built by `make replay`).
-for t in frontmatter template lesson quiz state; do
+for t in frontmatter template lesson quiz state zipcat; do
 	r="$O/fuzz/replay_$t"
 	[ -x "$r" ] || continue
 	"$r" tests/fuzz/corpus/$t/* > build/.t.out 2>&1 ||
