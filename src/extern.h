@@ -469,9 +469,9 @@ struct outrec {
 struct state {
 	uint64_t	 key;	/* binome, options, environment */
 	struct inrec	*in;
-	size_t		 nin;
+	size_t		 nin, capin;
 	struct outrec	*out;
-	size_t		 nout;
+	size_t		 nout, capout;
 	struct strmap	 outidx;
 	struct buf	 said;
 	size_t		 courses, pages, packages;
@@ -506,7 +506,7 @@ struct output {
 	struct state	 prev;	/* the last build's record */
 	struct writer	*writer;
 	struct ofile	*files;
-	size_t		 nfiles, nchanged;
+	size_t		 nfiles, capfiles, nchanged;
 };
 
 char		*output_staged(const struct output *, const char *);

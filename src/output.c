@@ -25,7 +25,11 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 {
 	struct ofile	*f;
 
-	w->files = xreallocarray(w->files, w->nfiles + 1, sizeof(*w->files));
+	if (w->nfiles == w->capfiles) {
+		w->capfiles = w->capfiles ? w->capfiles * 2 : 256;
+		w->files = xreallocarray(w->files, w->capfiles,
+		    sizeof(*w->files));
+	}
 	f = &w->files[w->nfiles++];
 	f->rel = xstrdup(rel);
 	f->hash = hash;
@@ -263,5 +267,5 @@ output_release(struct output *w)
 		free(w->files[i].rel);
 	free(w->files);
 	w->files = NULL;
-	w->nfiles = w->nchanged = 0;
+	w->nfiles = w->capfiles = w->nchanged = 0;
 }

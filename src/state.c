@@ -62,6 +62,16 @@ state_free(struct state *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static struct inrec *
+in_new(struct state *s)
+{
+	if (s->nin == s->capin) {
+		s->capin = s->capin ? s->capin * 2 : 256;
+		s->in = xreallocarray(s->in, s->capin, sizeof(*s->in));
+	}
+	return &s->in[s->nin++];
+}
+
 static void
 add_in(struct state *s, const char *path, const struct stat *st)
 {
@@ -71,8 +81,7 @@ add_in(struct state *s, const char *path, const struct stat *st)
 		s->bad = 1;
 		return;
 	}
-	s->in = xreallocarray(s->in, s->nin + 1, sizeof(*s->in));
-	r = &s->in[s->nin++];
+	r = in_new(s);
 	r->path = xstrdup(path);
 	r->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
 	    st->st_mtim.tv_nsec;
@@ -96,7 +105,10 @@ state_out(struct state *s, const char *path, uint64_t hash, uint64_t size)
 		s->bad = 1;
 		return;
 	}
-	s->out = xreallocarray(s->out, s->nout + 1, sizeof(*s->out));
+	if (s->nout == s->capout) {
+		s->capout = s->capout ? s->capout * 2 : 256;
+		s->out = xreallocarray(s->out, s->capout, sizeof(*s->out));
+	}
 	r = &s->out[s->nout];
 	r->path = xstrdup(path);
 	r->hash = hash;
@@ -183,9 +195,7 @@ state_parse(struct state *s, char *data)
 			    (sp = strchr(sp + 1, ' ')) == NULL ||
 			    (sp = strchr(sp + 1, ' ')) == NULL)
 				goto bad;
-			s->in = xreallocarray(s->in, s->nin + 1,
-			    sizeof(*s->in));
-			r = &s->in[s->nin++];
+			r = in_new(s);
 			r->mtime = (int64_t)a;
 			r->size = b;
 			r->ino = c;
