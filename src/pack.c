@@ -206,10 +206,10 @@ ref_find(const struct packref *r, const char *name, struct zref **from)
 }
 
 /*
- * Deflate level: 6, zlib's default, costs half the time of 9 on HTML
- * for packages a few percent larger.
+ * Deflate level 5: on a course's HTML, 11% faster than zlib's default 6
+ * for packages 0.7% larger; 9 took twice the time of 6.
  */
-#define PACK_LEVEL	6
+#define PACK_LEVEL	5
 
 /*
  * Give entry idx the fixed metadata every zip of binome has; -1 on
