@@ -111,7 +111,8 @@ buf_put(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return;
-	buf_grow(b, n);
+	if (n >= b->cap - b->len)
+		buf_grow(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
@@ -126,9 +127,15 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, int c)
 {
-	char	 ch = (char)c;
-
-	buf_put(b, &ch, 1);
+	/* The common case first: escaping puts one byte at a time. */
+	if (b->len + 1 < b->cap) {
+		b->data[b->len++] = (char)c;
+		b->data[b->len] = '\0';
+		return;
+	}
+	buf_grow(b, 1);
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
 }
 
 void
