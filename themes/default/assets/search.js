@@ -3,7 +3,9 @@
  * course's assets/search-index.js.  On a course page (form
  * data-binome-search="course") hrefs are relative to the course dir; on
  * the site root ("site") to the course's directory d.  Works offline and
- * from file://: no fetch, only script tags.
+ * from file://: no fetch, only script tags.  The indexes (the form's
+ * data-binome-index, space-separated) load when the search box is first
+ * used: a large course's index weighs megabytes, not for every page.
  */
 (function () {
 	'use strict';
@@ -12,6 +14,7 @@
 	var form = document.querySelector('form[data-binome-search]');
 	var pages = [];
 	var input, status, panel, count, list;
+	var loading = null;	/* null: not asked; then a list of callbacks */
 
 	if (!form)
 		return;
@@ -43,6 +46,42 @@
 					x: ' ' + fold(p.x || '') + ' '
 				});
 			}
+		}
+	}
+
+	/* Load the indexes once, then call fn (at once if loaded). */
+	function load(fn) {
+		var urls, left, i, el;
+
+		if (loading === true)
+			return fn();
+		if (loading) {
+			loading.push(fn);
+			return;
+		}
+		loading = [fn];
+		urls = (form.getAttribute('data-binome-index') || '').
+		    split(' ').filter(Boolean);
+		left = urls.length;
+		function one() {
+			var l = loading;
+
+			if (--left > 0)
+				return;
+			prepare();
+			loading = true;
+			for (i = 0; i < l.length; i++)
+				l[i]();
+		}
+		if (!left) {
+			left = 1;
+			return one();
+		}
+		for (i = 0; i < urls.length; i++) {
+			el = document.createElement('script');
+			el.src = urls[i];
+			el.onload = el.onerror = one;
+			document.head.appendChild(el);
 		}
 	}
 
@@ -115,6 +154,12 @@
 	}
 
 	function show() {
+		if (loading !== true)
+			return load(show);
+		showall();
+	}
+
+	function showall() {
 		var r = find(input.value), i, li, a, el, p;
 
 		list.textContent = '';
@@ -161,7 +206,6 @@
 	}
 
 	function init() {
-		prepare();
 		input = form.querySelector('input[type="search"]');
 		status = form.querySelector('.search-status');
 		panel = form.querySelector('.search-results');
@@ -169,6 +213,10 @@
 		list = panel.querySelector('ol');
 		form.hidden = false;
 		input.addEventListener('input', show);
+		/* Start loading as the learner comes to the box. */
+		input.addEventListener('focus', function () {
+			load(function () {});
+		});
 		form.addEventListener('submit', function (e) {
 			var a = list.querySelector('a');
 
