@@ -1,10 +1,10 @@
 /*
  * Write the site: every page of every course through the theme's
  * templates, the theme's assets, the media, the generated course data
- * and search index, then the SCORM packages.  Everything goes into a
- * temporary directory beside the output, renamed into place only when
- * the whole build succeeded, so a failed build never damages the last
- * good output.
+ * and search index, then the SCORM packages.  Every file goes through
+ * output.c, staged and moved in only when the whole build succeeded, so
+ * a failed build never damages the last good output; with the record
+ * of the last build (state.c), only what changed is written.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
