@@ -298,25 +298,34 @@ live_gen(struct live *l)
 
 /* Responses -------------------------------------------------------- */
 
-/* Queue body (ours now, freed by MHD) with status and type. */
+/* Queue r with status, type and the headers every answer has. */
 static enum MHD_Result
-reply(struct MHD_Connection *c, unsigned status, const char *type,
-    char *body, size_t len)
+answer(struct MHD_Connection *c, unsigned status, const char *type,
+    struct MHD_Response *r)
 {
-	struct MHD_Response	*r;
 	enum MHD_Result		 rc;
 
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(body);
-		return MHD_NO;
-	}
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	rc = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/* Queue body (ours now, freed by MHD) with status and type. */
+static enum MHD_Result
+reply(struct MHD_Connection *c, unsigned status, const char *type,
+    char *body, size_t len)
+{
+	struct MHD_Response	*r;
+
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	return answer(c, status, type, r);
 }
 
 /*
@@ -442,7 +451,6 @@ sendfile_(struct server *s, struct MHD_Connection *c, const char *root,
 	char			*path, *idx, *body;
 	size_t			 len;
 	int			 fd;
-	enum MHD_Result		 rc;
 
 	path = fs_join(root, rel + 1);
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -474,12 +482,7 @@ sendfile_(struct server *s, struct MHD_Connection *c, const char *root,
 			close(fd);
 			return MHD_NO;
 		}
-		MHD_add_response_header(r, "Content-Type", type);
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-		rc = MHD_queue_response(c, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
-		return rc;
+		return answer(c, MHD_HTTP_OK, type, r);
 	}
 	if (slurp(fd, (size_t)st.st_size, &b) == -1) {
 		close(fd);
