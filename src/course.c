@@ -100,6 +100,18 @@ validslug(const char *s)
 	return 1;
 }
 
+/* A version names the zips: letters, digits, '.', '-', '_' and '+'. */
+static int
+validversion(const char *s)
+{
+	if (*s == '\0' || *s == '.')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(isalnum((unsigned char)*s) || strchr(".-_+", *s) != NULL))
+			return 0;
+	return 1;
+}
+
 static int
 assessment(const struct fmval *v, struct assessment *a)
 {
@@ -197,8 +209,13 @@ keys(struct course *c, struct page *pg, struct module *m,
 				    "a-z, 0-9 and '-'", c->id);
 		} else if (strcmp(v->key, "lang") == 0)
 			r = fm_str(v, &c->lang);
-		else if (strcmp(v->key, "version") == 0)
-			r = fm_str(v, &c->version);
+		else if (strcmp(v->key, "version") == 0) {
+			if ((r = fm_str(v, &c->version)) == 0 &&
+			    !validversion(c->version))
+				r = diag_err(&v->vpos, "version '%s' must use "
+				    "only letters, digits, '.', '-', '_' and "
+				    "'+', as in 1.2.0", c->version);
+		}
 		else if (strcmp(v->key, "authors") == 0)
 			r = fm_strlist(v, &c->authors, &c->nauthors);
 		else if (strcmp(v->key, "audience") == 0)
