@@ -71,7 +71,8 @@ catchsignals(void)
 /*
  * The default theme: themes/default in the current directory (a source
  * tree), else share/binome beside the installed binary (so that any
- * PREFIX or DESTDIR works), else the compiled-in share directory.
+ * PREFIX or DESTDIR works) or the source tree's themes beside build/,
+ * else the compiled-in share directory.
  */
 static char *
 findtheme(void)
@@ -86,11 +87,20 @@ findtheme(void)
 		dir = fs_dirname(exe);
 		up = fs_dirname(dir);
 		t = xasprintf("%s/share/binome/themes/default", up);
+		if (!fs_isdir(t)) {
+			free(t);
+			t = xasprintf("%s/themes/default/page.html", up);
+			if (fs_isfile(t))
+				t[strlen(t) - strlen("/page.html")] = '\0';
+			else {
+				free(t);
+				t = NULL;
+			}
+		}
 		free(dir);
 		free(up);
-		if (fs_isdir(t))
+		if (t != NULL)
 			return t;
-		free(t);
 	}
 	return xstrdup(BINOME_SHARE "/themes/default");
 }
