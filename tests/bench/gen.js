@@ -41,7 +41,7 @@ const M = path.join(OUT, 'md');
 fs.mkdirSync(B, { recursive: true });
 fs.mkdirSync(path.join(H, 'content'), { recursive: true });
 fs.mkdirSync(M, { recursive: true });
-fs.writeFileSync(path.join(B, '_index.md'), '---\ntitle: Banc d’essai\nid: bench\nlang: fr\nversion: 1.0.0\ntargets: [scorm2004]\n---\nCorpus généré pour le banc d’essai.\n');
+fs.writeFileSync(path.join(B, '_index.md'), '---\ntitle: Banc d’essai\nid: bench\nlang: fr\nversion: 1.0.0\n---\nCorpus généré pour le banc d’essai.\n');
 fs.mkdirSync(path.join(B, 'images'));
 fs.writeFileSync(path.join(B, 'images', 'schema.svg'), SVG);
 fs.mkdirSync(path.join(H, 'static', 'images'), { recursive: true });
