@@ -14,13 +14,20 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wwrite-strings -Wshadow -Wpointer-arith -Wno-unused-parameter
 STD	 = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DBINOME_SHARE=\"$(SHAREDIR)\" \
-	   $(if $(MHD_SONAME),-DMHD_SONAME=\"$(MHD_SONAME)\")
+	   $(foreach l,ZIP XML2 MHD,$(if $($(l)_SONAME),-D$(l)_SONAME=\"$($(l)_SONAME)\"))
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libmicrohttpd is loaded by serve (dlopen), by the name it is linked by.
-LINKED	 = $(filter-out libmicrohttpd,$(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(LINKED) 2>/dev/null) -lpthread -ldl
-MHD_SONAME = $(shell objdump -p "$$(pkg-config --variable=libdir libmicrohttpd \
-	   2>/dev/null)/libmicrohttpd.so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+# libzip, libxml2 and libmicrohttpd are loaded when needed (src/libs.c),
+# by the names they are linked by.
+LOADED	 = libzip libxml-2.0 libmicrohttpd
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LOADED),$(PKGS)) \
+	   2>/dev/null) -lpthread -ldl
+soname	 = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) \
+	   2>/dev/null)/$(2).so" 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+ZIP_SONAME  = $(call soname,libzip,libzip)
+XML2_SONAME = $(call soname,libxml-2.0,libxml2)
+MHD_SONAME  = $(call soname,libmicrohttpd,libmicrohttpd)
+# Tests read zips with libzip itself.
+TEST_LIBS  = $(PKG_LIBS) $(shell pkg-config --libs libzip 2>/dev/null)
 O	 = build/obj
 BIN	 = build/$(PROG)
 SRCS	 = $(wildcard src/*.c)
@@ -49,14 +56,14 @@ deps:
 $(BIN): $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-$(O)/%.o: src/%.c src/extern.h
+$(O)/%.o: src/%.c src/extern.h src/libs.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c tests/unit/t.h $(LIBOBJS)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
-	    $(LIBOBJS) $(PKG_LIBS)
+	    $(LIBOBJS) $(TEST_LIBS)
 
 # The showcase: every course under content/ into build/site and build/scorm.
 site: $(BIN)

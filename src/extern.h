@@ -565,4 +565,12 @@ int		 zipcat_write(const char *, struct zipcat *const *,
 		    const long *, size_t);
 void		 zipcat_free(struct zipcat *);
 
+/* libs.c ------------------------------------------------------------ */
+
+enum lib { LIB_ZIP, LIB_XML, LIB_MHD };
+
+int	 lib_load(enum lib);	/* -1 after saying why */
+void	 lib_preload(enum lib);	/* on a thread, meanwhile */
+void	 lib_wait(void);
+
 #endif /* EXTERN_H */

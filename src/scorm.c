@@ -5,10 +5,10 @@
  * Each package is a single SCO (research/scorm.md, point 2): the zip
  * holds every file of the built course, the launch page scorm.html
  * (rendered from the theme; it keeps the LMS session and shows the
- * pages in an iframe, see assets/scorm.js) and imsmanifest.xml,
- * written with libxml2's xmlTextWriter.  With --schemas, the XSDs the
- * manifest names in xsi:schemaLocation, and what they include, are
- * placed at the zip root as ADL's validator demands.
+ * pages in an iframe, see assets/scorm.js) and imsmanifest.xml.  With
+ * --schemas, the XSDs the manifest names in xsi:schemaLocation, and
+ * what they include, are placed at the zip root as ADL's validator
+ * demands, and libxml2 validates the manifest against them.
  *
  * Identifiers are derived from the course id, version and module slug
  * only, so rebuilding a course gives the same manifest and, through
@@ -22,11 +22,11 @@
 
 #include <libxml/tree.h>
 #include <libxml/parser.h>
-#include <libxml/xmlwriter.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/schematron.h>
 
 #include "extern.h"
+#include "libs.h"
 
 #define LIMIT12		4096u	/* cmi.suspend_data, SCORM 1.2 */
 #define LIMIT2004	64000u	/* cmi.suspend_data, SCORM 2004 */
@@ -302,235 +302,226 @@ modslug(const struct module *m)
 	    m->page.slug : "module";
 }
 
-#define W(call)	do { if ((call) < 0) goto fail; } while (0)
-
 static const char *
 title_of(const struct course *c, const struct scope *sc)
 {
 	return sc->mod ? sc->mod->page.title : c->page.title;
 }
 
-static int
-xw_start(xmlTextWriterPtr w, const struct nsdecl *ns, const char *id,
+/*
+ * XML text and attribute values, escaped as libxml2's xmlTextWriter
+ * escapes them, so that manifests keep their bytes.
+ */
+static void
+xml_esc(struct buf *b, const char *s, int attr)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '<':
+			buf_puts(b, "&lt;");
+			break;
+		case '>':
+			buf_puts(b, "&gt;");
+			break;
+		case '&':
+			buf_puts(b, "&amp;");
+			break;
+		case '"':
+			buf_puts(b, "&quot;");
+			break;
+		case '\r':
+			buf_puts(b, "&#13;");
+			break;
+		case '\n':
+		case '\t':
+			if (attr) {
+				buf_printf(b, "&#%d;", *s);
+				break;
+			}
+			/* FALLTHROUGH */
+		default:
+			buf_putc(b, *s);
+			break;
+		}
+}
+
+/* name="value" after a start tag's name. */
+static void
+xml_attr(struct buf *b, const char *name, const char *value)
+{
+	buf_printf(b, " %s=\"", name);
+	xml_esc(b, value, 1);
+	buf_putc(b, '"');
+}
+
+/* <name>text</name> on a line of its own, depth levels in. */
+static void
+xml_elem(struct buf *b, int depth, const char *name, const char *text)
+{
+	buf_printf(b, "%*s<%s>", depth * 2, "", name);
+	xml_esc(b, text, 0);
+	buf_printf(b, "</%s>\n", name);
+}
+
+static void
+xml_comment(struct buf *b, int depth, const char *text)
+{
+	buf_printf(b, "%*s<!--%s-->\n", depth * 2, "", text);
+}
+
+static void
+xw_start(struct buf *b, const struct nsdecl *ns, const char *id,
     const char *version)
 {
 	struct buf	 loc = BUF_INIT;
 	size_t		 i;
 	char		*name;
 
-	W(xmlTextWriterStartElement(w, BAD_CAST "manifest"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier", BAD_CAST id));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "version",
-	    BAD_CAST version));
+	buf_puts(b, "<manifest");
+	xml_attr(b, "identifier", id);
+	xml_attr(b, "version", version);
 	for (i = 0; ns[i].uri != NULL; i++) {
 		if (i == 0 || ns[i].prefix != NULL) {
 			name = ns[i].prefix ? xasprintf("xmlns:%s",
 			    ns[i].prefix) : xstrdup("xmlns");
-			if (xmlTextWriterWriteAttribute(w, BAD_CAST name,
-			    BAD_CAST ns[i].uri) < 0) {
-				free(name);
-				goto fail;
-			}
+			xml_attr(b, name, ns[i].uri);
 			free(name);
 		}
 		if (ns[i].xsd != NULL)
 			buf_printf(&loc, "%s%s %s", loc.len ? " " : "",
 			    ns[i].uri, ns[i].xsd);
 	}
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:xsi",
-	    BAD_CAST "http://www.w3.org/2001/XMLSchema-instance"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "xsi:schemaLocation",
-	    BAD_CAST loc.data));
+	xml_attr(b, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+	xml_attr(b, "xsi:schemaLocation", loc.data);
+	buf_puts(b, ">\n");
 	buf_release(&loc);
-	return 0;
-fail:
-	buf_release(&loc);
-	return -1;
 }
 
-static int
-xw_metadata(xmlTextWriterPtr w, const char *schemaversion)
+static void
+xw_metadata(struct buf *b, const char *schemaversion)
 {
-	W(xmlTextWriterStartElement(w, BAD_CAST "metadata"));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "schema",
-	    BAD_CAST "ADL SCORM"));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "schemaversion",
-	    BAD_CAST schemaversion));
-	W(xmlTextWriterEndElement(w));
-	return 0;
-fail:
-	return -1;
+	buf_puts(b, "  <metadata>\n");
+	xml_elem(b, 2, "schema", "ADL SCORM");
+	xml_elem(b, 2, "schemaversion", schemaversion);
+	buf_puts(b, "  </metadata>\n");
 }
 
 /* resource with every file of the zip but the control documents. */
-static int
-xw_resources(xmlTextWriterPtr w, int v2004, const char *resid,
+static void
+xw_resources(struct buf *b, int v2004, const char *resid,
     const struct files *content)
 {
 	size_t	 i;
 	char	*h;
-	int	 rc;
 
-	W(xmlTextWriterStartElement(w, BAD_CAST "resources"));
-	W(xmlTextWriterStartElement(w, BAD_CAST "resource"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
-	    BAD_CAST resid));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "type",
-	    BAD_CAST "webcontent"));
-	W(xmlTextWriterWriteAttribute(w, v2004 ? BAD_CAST "adlcp:scormType" :
-	    BAD_CAST "adlcp:scormtype", BAD_CAST "sco"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "href",
-	    BAD_CAST "scorm.html"));
+	buf_puts(b, "  <resources>\n    <resource");
+	xml_attr(b, "identifier", resid);
+	xml_attr(b, "type", "webcontent");
+	xml_attr(b, v2004 ? "adlcp:scormType" : "adlcp:scormtype", "sco");
+	xml_attr(b, "href", "scorm.html");
+	buf_puts(b, ">\n");
 	for (i = 0; i < content->n; i++) {
 		h = href(content->v[i].name);
-		rc = xmlTextWriterStartElement(w, BAD_CAST "file");
-		if (rc >= 0)
-			rc = xmlTextWriterWriteAttribute(w, BAD_CAST "href",
-			    BAD_CAST h);
-		if (rc >= 0)
-			rc = xmlTextWriterEndElement(w);
+		buf_puts(b, "      <file");
+		xml_attr(b, "href", h);
+		buf_puts(b, "/>\n");
 		free(h);
-		if (rc < 0)
-			goto fail;
 	}
-	W(xmlTextWriterEndElement(w));	/* resource */
-	W(xmlTextWriterEndElement(w));	/* resources */
-	return 0;
-fail:
-	return -1;
+	buf_puts(b, "    </resource>\n  </resources>\n");
 }
 
 /* The SCORM 2004 sequencing and presentation of the one item. */
-static int
-xw_seq2004(xmlTextWriterPtr w, const struct scope *sc)
+static void
+xw_seq2004(struct buf *b, const struct scope *sc)
 {
 	char	 num[32];
 
-	W(xmlTextWriterStartElement(w, BAD_CAST "imsss:sequencing"));
+	buf_puts(b, "        <imsss:sequencing>\n");
 	if (sc->pass >= 0) {
-		W(xmlTextWriterWriteComment(w, BAD_CAST
-		    " pass mark: the LMS compares cmi.score.scaled with it "));
-		W(xmlTextWriterStartElement(w, BAD_CAST "imsss:objectives"));
-		W(xmlTextWriterStartElement(w,
-		    BAD_CAST "imsss:primaryObjective"));
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "objectiveID",
-		    BAD_CAST "PRIMARY-OBJ"));
-		W(xmlTextWriterWriteAttribute(w,
-		    BAD_CAST "satisfiedByMeasure", BAD_CAST "true"));
+		xml_comment(b, 5, " pass mark: the LMS compares "
+		    "cmi.score.scaled with it ");
+		buf_puts(b, "          <imsss:objectives>\n"
+		    "            <imsss:primaryObjective");
+		xml_attr(b, "objectiveID", "PRIMARY-OBJ");
+		xml_attr(b, "satisfiedByMeasure", "true");
+		buf_puts(b, ">\n");
 		snprintf(num, sizeof(num), "%ld.%02ld", sc->pass / 100,
 		    sc->pass % 100);
-		W(xmlTextWriterWriteElement(w,
-		    BAD_CAST "imsss:minNormalizedMeasure", BAD_CAST num));
-		W(xmlTextWriterEndElement(w));	/* primaryObjective */
-		W(xmlTextWriterEndElement(w));	/* objectives */
+		xml_elem(b, 7, "imsss:minNormalizedMeasure", num);
+		buf_puts(b, "            </imsss:primaryObjective>\n"
+		    "          </imsss:objectives>\n");
 	}
-	W(xmlTextWriterStartElement(w, BAD_CAST "imsss:deliveryControls"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "completionSetByContent",
-	    BAD_CAST "true"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "objectiveSetByContent",
-	    BAD_CAST "true"));
-	W(xmlTextWriterEndElement(w));	/* deliveryControls */
-	W(xmlTextWriterEndElement(w));	/* sequencing */
-
-	W(xmlTextWriterWriteComment(w, BAD_CAST
-	    " presentation: hide nothing. The LMS keeps its own navigation"
-	    " and exit controls; scorm.html adds an Exit button of its own"
-	    " "));
-	W(xmlTextWriterStartElement(w, BAD_CAST "adlnav:presentation"));
-	W(xmlTextWriterStartElement(w, BAD_CAST "adlnav:navigationInterface"));
-	W(xmlTextWriterEndElement(w));
-	W(xmlTextWriterEndElement(w));
-	return 0;
-fail:
-	return -1;
+	buf_puts(b, "          <imsss:deliveryControls");
+	xml_attr(b, "completionSetByContent", "true");
+	xml_attr(b, "objectiveSetByContent", "true");
+	buf_puts(b, "/>\n        </imsss:sequencing>\n");
+	xml_comment(b, 4, " presentation: hide nothing. The LMS keeps its "
+	    "own navigation and exit controls; scorm.html adds an Exit "
+	    "button of its own ");
+	buf_puts(b, "        <adlnav:presentation>\n"
+	    "          <adlnav:navigationInterface/>\n"
+	    "        </adlnav:presentation>\n");
 }
 
 /*
  * The imsmanifest.xml of one package into *out (the caller frees);
  * content is the sorted list of the zip's files but the control
- * documents.  Returns -1 after reporting an error.
+ * documents.
  */
-static int
+static void
 manifest(const struct course *c, const struct scope *sc, int v2004,
     const struct files *content, char **out, size_t *outlen)
 {
-	struct pos	 p = { c->page.src, 1, 1 };
-	xmlBufferPtr	 xb;
-	xmlTextWriterPtr w = NULL;
+	struct buf	 b = BUF_INIT;
 	const char	*slug = sc->mod ? modslug(sc->mod) : NULL;
 	const char	*title = title_of(c, sc);
 	char		*mid, *oid, *iid, *rid;
 	char		 num[32];
-	int		 rc = -1;
 
 	mid = ident("MANIFEST", c->id, c->version, slug);
 	oid = ident("ORG", c->id, NULL, slug);
 	iid = ident("ITEM", c->id, NULL, slug);
 	rid = ident("RES", c->id, NULL, slug);
-	if ((xb = xmlBufferCreate()) == NULL ||
-	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL)
-		goto fail;
-	W(xmlTextWriterSetIndent(w, 1));
-	W(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
-	W(xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL));
-	W(xmlTextWriterWriteComment(w, v2004 ? BAD_CAST
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	xml_comment(&b, 0, v2004 ?
 	    " SCORM 2004 4th Edition package written by binome: one SCO,"
-	    " navigation inside it " : BAD_CAST
+	    " navigation inside it " :
 	    " SCORM 1.2 package written by binome: one SCO, navigation"
-	    " inside it "));
-	W(xw_start(w, v2004 ? ns2004 : ns12, mid, c->version));
-	W(xw_metadata(w, v2004 ? "2004 4th Edition" : "1.2"));
+	    " inside it ");
+	xw_start(&b, v2004 ? ns2004 : ns12, mid, c->version);
+	xw_metadata(&b, v2004 ? "2004 4th Edition" : "1.2");
 
-	W(xmlTextWriterStartElement(w, BAD_CAST "organizations"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "default", BAD_CAST oid));
-	W(xmlTextWriterStartElement(w, BAD_CAST "organization"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
-	    BAD_CAST oid));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
-	W(xmlTextWriterStartElement(w, BAD_CAST "item"));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifier",
-	    BAD_CAST iid));
-	W(xmlTextWriterWriteAttribute(w, BAD_CAST "identifierref",
-	    BAD_CAST rid));
+	buf_puts(&b, "  <organizations");
+	xml_attr(&b, "default", oid);
+	buf_puts(&b, ">\n    <organization");
+	xml_attr(&b, "identifier", oid);
+	buf_puts(&b, ">\n");
+	xml_elem(&b, 3, "title", title);
+	buf_puts(&b, "      <item");
+	xml_attr(&b, "identifier", iid);
+	xml_attr(&b, "identifierref", rid);
 	if (!v2004)
-		W(xmlTextWriterWriteAttribute(w, BAD_CAST "isvisible",
-		    BAD_CAST "true"));
-	W(xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST title));
+		xml_attr(&b, "isvisible", "true");
+	buf_puts(&b, ">\n");
+	xml_elem(&b, 4, "title", title);
 	if (v2004)
-		W(xw_seq2004(w, sc));
+		xw_seq2004(&b, sc);
 	else if (sc->pass >= 0) {
-		W(xmlTextWriterWriteComment(w, BAD_CAST
-		    " scorm.html always sends cmi.core.score.raw, and sets"
-		    " passed/failed by the same mark "));
+		xml_comment(&b, 4, " scorm.html always sends "
+		    "cmi.core.score.raw, and sets passed/failed by the "
+		    "same mark ");
 		snprintf(num, sizeof(num), "%ld", sc->pass);
-		W(xmlTextWriterWriteElement(w,
-		    BAD_CAST "adlcp:masteryscore", BAD_CAST num));
+		xml_elem(&b, 4, "adlcp:masteryscore", num);
 	}
-	W(xmlTextWriterEndElement(w));	/* item */
-	W(xmlTextWriterEndElement(w));	/* organization */
-	W(xmlTextWriterEndElement(w));	/* organizations */
-	W(xw_resources(w, v2004, rid, content));
-	W(xmlTextWriterEndElement(w));	/* manifest */
-	W(xmlTextWriterEndDocument(w));
-	xmlFreeTextWriter(w);
-	w = NULL;
-	*out = xstrndup((const char *)xmlBufferContent(xb),
-	    (size_t)xmlBufferLength(xb));
-	*outlen = (size_t)xmlBufferLength(xb);
-	rc = 0;
-fail:
-	if (rc == -1)
-		diag_err(&p, "cannot write the SCORM %s manifest",
-		    v2004 ? "2004" : "1.2");
-	if (w != NULL)
-		xmlFreeTextWriter(w);
-	if (xb != NULL)
-		xmlBufferFree(xb);
+	buf_puts(&b, "      </item>\n    </organization>\n"
+	    "  </organizations>\n");
+	xw_resources(&b, v2004, rid, content);
+	buf_puts(&b, "</manifest>\n");
+	*out = buf_detach(&b, outlen);
 	free(mid);
 	free(oid);
 	free(iid);
 	free(rid);
-	return rc;
 }
 
 /* Schemas -------------------------------------------------------------- */
@@ -546,23 +537,38 @@ localname(const char *s)
 
 static int add_schema(struct files *, const char *, const char *);
 
+/* An attribute's value as the parser left it: one text node. */
+static const char *
+attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr	 a;
+
+	for (a = n->properties; a != NULL; a = a->next)
+		if (strcmp((const char *)a->name, name) == 0)
+			return a->children != NULL &&
+			    a->children->type == XML_TEXT_NODE &&
+			    a->children->next == NULL ?
+			    (const char *)a->children->content : NULL;
+	return NULL;
+}
+
 /* Follow xs:include/import/redefine and a DOCTYPE's system id. */
 static int
 schema_refs(struct files *fl, const char *dir, xmlNodePtr n)
 {
-	xmlChar	*loc;
-	int	 rc = 0;
+	const char	*name, *loc;
+	int		 rc = 0;
 
 	for (; n != NULL && rc == 0; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (xmlStrEqual(n->name, BAD_CAST "include") ||
-		    xmlStrEqual(n->name, BAD_CAST "import") ||
-		    xmlStrEqual(n->name, BAD_CAST "redefine")) {
-			loc = xmlGetProp(n, BAD_CAST "schemaLocation");
-			if (localname((const char *)loc))
-				rc = add_schema(fl, dir, (const char *)loc);
-			xmlFree(loc);
+		name = (const char *)n->name;
+		if (strcmp(name, "include") == 0 ||
+		    strcmp(name, "import") == 0 ||
+		    strcmp(name, "redefine") == 0) {
+			loc = attr(n, "schemaLocation");
+			if (localname(loc))
+				rc = add_schema(fl, dir, loc);
 		}
 		if (rc == 0)
 			rc = schema_refs(fl, dir, n->children);
@@ -654,6 +660,8 @@ load_schemas(struct files *fl, const char *schemas, int v2004)
 	size_t			 i;
 	int			 rc = 0;
 
+	if (lib_load(LIB_XML) == -1)
+		return -1;
 	dir = fs_join(schemas, v2004 ? "scorm2004-4th" : "scorm12");
 	for (i = 0; ns[i].uri != NULL && rc == 0; i++)
 		if (ns[i].xsd != NULL)
@@ -827,6 +835,8 @@ validate(const struct course *c, const char *schemas, int v2004,
 	struct pos		 p = { c->page.src, 1, 1 };
 	int			 rc = 0;
 
+	if (lib_load(LIB_XML) == -1)
+		return -1;
 	xsd = fs_join(schemas, v2004 ?
 	    "scorm2004-4th/scorm2004_4th_manifest.xsd" :
 	    "scorm12/scorm12_manifest.xsd");
@@ -946,8 +956,7 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	content.v[content.n].hash = hash_bytes(html, htmllen);
 	content.n++;
 	qsort(content.v, content.n, sizeof(*content.v), filecmp);
-	if (manifest(c, sc, v2004, &content, &xml, &xmllen) == -1)
-		goto out;
+	manifest(c, sc, v2004, &content, &xml, &xmllen);
 	if (schemas != NULL &&
 	    validate(c, schemas, v2004, xml, xmllen) == -1)
 		goto out;

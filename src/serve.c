@@ -36,71 +36,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <dlfcn.h>
 
 #include <microhttpd.h>
 #include <zip.h>
 
 #include "extern.h"
-
-/*
- * libmicrohttpd is loaded when serve starts, not linked: with GnuTLS
- * and its kin, it would add some 5 ms to the start of every build.
- */
-#ifndef MHD_SONAME
-#define MHD_SONAME	"libmicrohttpd.so.12"
-#endif
-
-static struct {
-	__typeof__(MHD_start_daemon)			*start_daemon;
-	__typeof__(MHD_stop_daemon)			*stop_daemon;
-	__typeof__(MHD_add_response_header)		*add_response_header;
-	__typeof__(MHD_create_response_from_buffer)	*from_buffer;
-	__typeof__(MHD_create_response_from_callback)	*from_callback;
-	__typeof__(MHD_create_response_from_fd)		*from_fd;
-	__typeof__(MHD_destroy_response)		*destroy_response;
-	__typeof__(MHD_lookup_connection_value)		*lookup_value;
-	__typeof__(MHD_queue_response)			*queue_response;
-} mhd;
-
-#define MHD_start_daemon		mhd.start_daemon
-#define MHD_stop_daemon			mhd.stop_daemon
-#define MHD_add_response_header		mhd.add_response_header
-#define MHD_create_response_from_buffer	mhd.from_buffer
-#define MHD_create_response_from_callback mhd.from_callback
-#define MHD_create_response_from_fd	mhd.from_fd
-#define MHD_destroy_response		mhd.destroy_response
-#define MHD_lookup_connection_value	mhd.lookup_value
-#define MHD_queue_response		mhd.queue_response
-
-static int
-mhd_load(void)
-{
-	void	*h;
-
-	if ((h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL &&
-	    (h = dlopen("libmicrohttpd.so", RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		fprintf(stderr, "binome: serve needs libmicrohttpd: %s\n",
-		    dlerror());
-		return -1;
-	}
-#define SYM(f, name)							\
-	if ((*(void **)&mhd.f = dlsym(h, name)) == NULL) {		\
-		fprintf(stderr, "binome: %s: no %s\n", MHD_SONAME, name); \
-		return -1;						\
-	}
-	SYM(start_daemon, "MHD_start_daemon");
-	SYM(stop_daemon, "MHD_stop_daemon");
-	SYM(add_response_header, "MHD_add_response_header");
-	SYM(from_buffer, "MHD_create_response_from_buffer");
-	SYM(from_callback, "MHD_create_response_from_callback");
-	SYM(from_fd, "MHD_create_response_from_fd");
-	SYM(destroy_response, "MHD_destroy_response");
-	SYM(lookup_value, "MHD_lookup_connection_value");
-	SYM(queue_response, "MHD_queue_response");
-#undef SYM
-	return 0;
-}
+#include "libs.h"
 
 #ifndef BINOME_SHARE
 #define BINOME_SHARE "/usr/local/share/binome"
@@ -1054,7 +995,7 @@ serve_run(char *const *dirs, size_t n, const struct opts *o, long port)
 	struct sigaction	 sa, oldint, oldterm, oldpipe;
 	int			 rc = -1;
 
-	if (mhd_load() == -1)
+	if (lib_load(LIB_MHD) == -1 || lib_load(LIB_ZIP) == -1)
 		return -1;
 	memset(&s, 0, sizeof(s));
 	memset(&w, 0, sizeof(w));

@@ -852,6 +852,9 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			goto end;
 	}
 	diag_record = &now.said;
+	/* Packages need libzip: load it on another core meanwhile. */
+	if (o->jobs > 1)
+		lib_preload(LIB_ZIP);
 
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
@@ -890,6 +893,7 @@ end:
 	if (w.tmp != NULL)
 		fs_rmtree(w.tmp);
 	stage("cleanup");
+	lib_wait();
 	free(w.tmp);
 	free(w.dir);
 	output_release(&w);
