@@ -227,8 +227,9 @@ locate(const struct packfile *f, const struct packref *ref,
 }
 
 /*
- * Deflate level 5: on a course's HTML, 11% faster than zlib's default 6
- * for packages 0.7% larger; 9 took twice the time of 6.
+ * Deflate level 3, zlib's fastest strategy: a 20-lesson build takes
+ * 2 ms (8%) less than at level 5, for packages 8% larger (the shipped
+ * course: 309 KB against 286 KB).  6 took 11% more than 5, 9 twice 6.
  */
 #define PACK_LEVEL	3
 
