@@ -301,7 +301,9 @@ targets=$tmp/targets.md
 
 {
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $runs runs each"
-	echo "(\`make bench\`; binome builds the site and the SCORM packages;"
+	echo "(\`make bench\`; binome builds the site and the SCORM packages: both"
+	echo "targets up to 500 lessons, SCORM 2004 beyond, where SCORM 1.2's"
+	echo "suspend_data cannot hold the answers of every quiz;"
 	echo "binome at $(git describe --always --dirty 2>/dev/null || echo "an unknown commit"))."
 	echo
 	cat "$table"

@@ -41,7 +41,11 @@ const M = path.join(OUT, 'md');
 fs.mkdirSync(B, { recursive: true });
 fs.mkdirSync(path.join(H, 'content'), { recursive: true });
 fs.mkdirSync(M, { recursive: true });
-fs.writeFileSync(path.join(B, '_index.md'), '---\ntitle: Banc d’essai\nid: bench\nlang: fr\nversion: 1.0.0\n---\nCorpus généré pour le banc d’essai.\n');
+// Both SCORM targets while they fit: from some 800 lessons, the answers
+// of every quiz outgrow SCORM 1.2's 4,096 characters of suspend_data,
+// and binome refuses such a package; larger courses are SCORM 2004 only.
+const targets = N > 500 ? 'targets: [scorm2004]\n' : '';
+fs.writeFileSync(path.join(B, '_index.md'), `---\ntitle: Banc d’essai\nid: bench\nlang: fr\nversion: 1.0.0\n${targets}---\nCorpus généré pour le banc d’essai.\n`);
 fs.mkdirSync(path.join(B, 'images'));
 fs.writeFileSync(path.join(B, 'images', 'schema.svg'), SVG);
 fs.mkdirSync(path.join(H, 'static', 'images'), { recursive: true });
