@@ -95,7 +95,8 @@ load(struct loaded *l)
 {
 	int	 state;
 
-	if ((state = __atomic_load_n(&l->state, __ATOMIC_ACQUIRE)) != UNTRIED)
+	state = __atomic_load_n(&l->state, __ATOMIC_ACQUIRE);
+	if (state != UNTRIED)
 		return state;
 	pthread_mutex_lock(&l->mu);
 	if ((state = l->state) == UNTRIED)
@@ -135,7 +136,8 @@ lib_preload(enum lib id)
 {
 	struct loaded	*l = &libs[id];
 
-	if (l->started || __atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != UNTRIED)
+	if (l->started ||
+	    __atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != UNTRIED)
 		return;
 	l->started = pthread_create(&l->thread, NULL, preload, l) == 0;
 }

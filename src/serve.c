@@ -36,7 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include <microhttpd.h>
 #include <zip.h>
 
