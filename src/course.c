@@ -333,7 +333,8 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 	char		**names, *path, *idx;
 	size_t		 n, i;
 	struct page	*l;
-	int		 rc;
+	struct stat	 st;
+	int		 rc, link, isdir;
 
 	rc = loadpage(c, &m->page, m, IN_MODULE);
 	if ((names = fs_list(m->page.srcdir, &n)) == NULL)
@@ -341,16 +342,20 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 	for (i = 0; i < n; i++) {
 		path = fs_join(m->page.srcdir, names[i]);
 		idx = NULL;
+		/* One lstat a lesson: what it points to only for a link. */
+		if (lstat(path, &st) == -1)
+			st.st_mode = 0;
+		link = S_ISLNK(st.st_mode);
+		isdir = link ? fs_isdir(path) : S_ISDIR(st.st_mode);
 		if (names[i][0] == '.' || strcmp(names[i], "_index.md") == 0 ||
-		    (fs_isdir(path) && !fs_isfile(idx = fs_join(path,
-		    "index.md"))) || (!fs_isdir(path) &&
-		    (strlen(names[i]) < 4 ||
+		    (isdir && !fs_isfile(idx = fs_join(path, "index.md"))) ||
+		    (!isdir && (strlen(names[i]) < 4 ||
 		    strcmp(names[i] + strlen(names[i]) - 3, ".md") != 0))) {
 			free(idx);
 			free(path);
 			continue;
 		}
-		if (islink(path)) {
+		if (link) {
 			struct pos p = { path, 0, 0 };
 
 			rc = diag_err(&p, "symbolic links are not followed; "
