@@ -40,25 +40,33 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 }
 
 /*
- * Did the last build make rel with these bytes, and is it still there
- * as it left it?  Then it needs no writing.
+ * The last build's record of rel, if it made rel from hash and the file
+ * is still there as it left it; NULL otherwise.
  */
-static int
-kept(const struct output *w, const char *rel, uint64_t hash, uint64_t size)
+static const struct outrec *
+unchanged(const struct output *w, const char *rel, uint64_t hash)
 {
 	const struct outrec	*r;
 	struct stat		 st;
 	char			*p;
 	int			 ok;
 
-	if (!w->incremental ||
-	    (r = state_find(&w->prev, rel)) == NULL ||
-	    r->hash != hash || r->size != size)
-		return 0;
+	if (!w->incremental || (r = state_find(&w->prev, rel)) == NULL ||
+	    r->hash != hash)
+		return NULL;
 	p = fs_join(w->dir, rel);
-	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == size;
+	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
 	free(p);
-	return ok;
+	return ok ? r : NULL;
+}
+
+/* Did the last build make rel with these bytes?  Then no writing. */
+static int
+kept(const struct output *w, const char *rel, uint64_t hash, uint64_t size)
+{
+	const struct outrec	*r = unchanged(w, rel, hash);
+
+	return r != NULL && r->size == size;
 }
 
 /* Where rel is staged. */
@@ -142,19 +150,11 @@ int
 output_fresh(struct output *w, const char *rel, uint64_t key)
 {
 	const struct outrec	*r;
-	struct stat		 st;
-	char			*p;
-	int			 ok = 0;
 
-	if (w->incremental && (r = state_find(&w->prev, rel)) != NULL &&
-	    r->hash == key) {
-		p = fs_join(w->dir, rel);
-		ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
-		free(p);
-		if (ok)
-			record(w, rel, key, r->size, 0);
-	}
-	return ok;
+	if ((r = unchanged(w, rel, key)) == NULL)
+		return 0;
+	record(w, rel, key, r->size, 0);
+	return 1;
 }
 
 /* The zip the last build left at rel, to copy unchanged entries from. */

@@ -264,7 +264,33 @@ encoding(const char *name)
 	return ZIP_FL_ENC_GUESS;
 }
 
-/* Add one entry with fixed metadata; its data stays borrowed. */
+/* f's own bytes: its file, or its data (borrowed). */
+static zip_source_t *
+own(zip_t *za, const struct packfile *f)
+{
+	return f->path != NULL ? zip_source_file(za, f->path, 0, -1) :
+	    zip_source_buffer(za, f->data, f->len, 0);
+}
+
+/*
+ * Add f from src (NULL: it could not be made) with the fixed metadata;
+ * -1 on failure, unreported.
+ */
+static int
+put(zip_t *za, const struct packfile *f, zip_source_t *src, time_t mtime)
+{
+	zip_int64_t	 idx;
+
+	if (src == NULL)
+		return -1;
+	if ((idx = zip_file_add(za, f->name, src, encoding(f->name))) < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	return settle(za, idx, f->name, mtime);
+}
+
+/* Add one entry, copied where it is deflated already. */
 static int
 add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
     const struct packref *ref, const struct packref *old,
@@ -272,7 +298,6 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 {
 	zip_source_t	*src;
 	struct zref	*z = NULL;
-	zip_int64_t	 idx;
 	long		 from;
 	int		 ze;
 
@@ -285,20 +310,9 @@ add(zip_t *za, const char *tmp, const struct packfile *f, time_t mtime,
 	 * copy of the reference's compressed data changes nothing in the
 	 * output, and saves deflating the whole site again.
 	 */
-	if (from >= 0)
-		src = zip_source_zip(za, z->za, (zip_uint64_t)from,
-		    ZIP_FL_COMPRESSED, 0, -1);
-	else if (f->path != NULL)
-		src = zip_source_file(za, f->path, 0, -1);
-	else
-		src = zip_source_buffer(za, f->data, f->len, 0);
-	if (src == NULL)
-		return zerr(tmp, za, f->name);
-	if ((idx = zip_file_add(za, f->name, src, encoding(f->name))) < 0) {
-		zip_source_free(src);
-		return zerr(tmp, za, f->name);
-	}
-	if (settle(za, idx, f->name, mtime) == -1)
+	src = from >= 0 ? zip_source_zip(za, z->za, (zip_uint64_t)from,
+	    ZIP_FL_COMPRESSED, 0, -1) : own(za, f);
+	if (put(za, f, src, mtime) == -1)
 		return zerr(tmp, za, f->name);
 	return 0;
 }
@@ -317,8 +331,6 @@ static void *
 deflate_part(void *arg)
 {
 	struct part	*pt = arg;
-	zip_source_t	*src;
-	zip_int64_t	 idx;
 	zip_t		*za;
 	size_t		 i;
 	int		 ze;
@@ -328,21 +340,9 @@ deflate_part(void *arg)
 	 * its records can be copied as they are. */
 	if ((za = zip_open(pt->path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL)
 		return NULL;
-	for (i = 0; i < pt->n; i++) {
-		const struct packfile *f = &pt->f[i];
-
-		src = f->path != NULL ? zip_source_file(za, f->path, 0, -1) :
-		    zip_source_buffer(za, f->data, f->len, 0);
-		if (src == NULL)
+	for (i = 0; i < pt->n; i++)
+		if (put(za, &pt->f[i], own(za, &pt->f[i]), pt->mtime) == -1)
 			break;
-		if ((idx = zip_file_add(za, f->name, src,
-		    encoding(f->name))) < 0) {
-			zip_source_free(src);
-			break;
-		}
-		if (settle(za, idx, f->name, pt->mtime) == -1)
-			break;
-	}
 	if (i < pt->n || zip_close(za) == -1) {
 		zip_discard(za);
 		unlink(pt->path);
