@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "extern.h"
 
@@ -253,28 +254,106 @@ keys(struct course *c, struct page *pg, struct module *m,
 	return rc ? -1 : 0;
 }
 
+/*
+ * Load a page: from the last build's memo when its source has the same
+ * stat (st, or NULL when unknown), else from the file.
+ */
 static int
 loadpage(struct course *c, struct page *pg, struct module *m,
-    enum scope scope)
+    enum scope scope, const struct stat *st)
 {
 	struct frontmatter fm;
+	struct diagmark	 mark;
+	const struct memo_page *e;
 	int		 rc;
 
 	memset(&fm, 0, sizeof(fm));
 	pg->srcdir = fs_dirname(pg->src);
-	if ((rc = readpage(pg, &fm)) == 0)
+	if (st != NULL && scope != IN_COURSE &&
+	    (e = memo_find(memo_prev, pg->src, st)) != NULL) {
+		memo_loaded(pg, m, e);
+		pg->mtime = e->mtime;
+		pg->size = e->size;
+		pg->ino = e->ino;
+		return 0;
+	}
+	diag_mark(&mark);
+	if ((rc = readpage(pg, &fm)) == 0) {
 		rc = keys(c, pg, m, &fm.root, scope);
-	else if (pg->title == NULL)
+		pg->bodyoff = (size_t)(pg->body - pg->text);
+	} else if (pg->title == NULL)
 		pg->title = xstrdup("");
 	fm_release(&fm);
+	pg->loadsaid = diag_since(&mark, &pg->loadwarn);
+	/*
+	 * Remember its stat for the next build, unless it changed within
+	 * two seconds: a change in the same tick would not show.
+	 */
+	if (rc == 0 && st != NULL && S_ISREG(st->st_mode) &&
+	    st->st_mtim.tv_sec + 2 < time(NULL)) {
+		pg->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+		    st->st_mtim.tv_nsec;
+		pg->size = (uint64_t)st->st_size;
+		pg->ino = (uint64_t)st->st_ino;
+	}
 	return rc;
+}
+
+/* The text of a page loaded from the memo, to render it after all. */
+int
+course_read(struct page *pg)
+{
+	struct frontmatter fm;
+	int		 rc;
+
+	if (pg->text != NULL)
+		return 0;
+	memset(&fm, 0, sizeof(fm));
+	rc = readpage(pg, &fm);
+	fm_release(&fm);
+	return rc;
+}
+
+/* Forget what rendering pg gave, to render it again. */
+void
+course_unrender(struct page *pg)
+{
+	size_t	 i;
+
+	free(pg->html);
+	free(pg->plain);
+	pg->html = pg->plain = NULL;
+	for (i = 0; i < pg->nheads; i++) {
+		free(pg->heads[i].id);
+		free(pg->heads[i].text);
+	}
+	free(pg->heads);
+	pg->heads = NULL;
+	pg->nheads = 0;
+	for (i = 0; i < pg->nquizzes; i++)
+		quiz_free(pg->quizzes[i]);
+	free(pg->quizzes);
+	pg->quizzes = NULL;
+	pg->nquizzes = 0;
+	for (i = 0; i < pg->ndeps; i++) {
+		free(pg->deps[i].path);
+		free(pg->deps[i].out);
+		free(pg->deps[i].url);
+		free(pg->deps[i].frag);
+	}
+	free(pg->deps);
+	pg->deps = NULL;
+	pg->ndeps = 0;
+	free(pg->rendersaid);
+	pg->rendersaid = NULL;
+	pg->renderwarn = 0;
+	pg->rendered = 0;
 }
 
 static void
 page_release(struct page *pg)
 {
-	size_t	 i;
-
+	course_unrender(pg);
 	free(pg->src);
 	free(pg->srcdir);
 	free(pg->title);
@@ -284,16 +363,7 @@ page_release(struct page *pg)
 	free(pg->slug);
 	free(pg->out);
 	free(pg->text);
-	free(pg->html);
-	for (i = 0; i < pg->nheads; i++) {
-		free(pg->heads[i].id);
-		free(pg->heads[i].text);
-	}
-	free(pg->heads);
-	for (i = 0; i < pg->nquizzes; i++)
-		quiz_free(pg->quizzes[i]);
-	free(pg->quizzes);
-	free(pg->plain);
+	free(pg->loadsaid);
 }
 
 static int
@@ -336,7 +406,8 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 	struct stat	 st;
 	int		 rc, link, isdir;
 
-	rc = loadpage(c, &m->page, m, IN_MODULE);
+	rc = loadpage(c, &m->page, m, IN_MODULE,
+	    stat(m->page.src, &st) == 0 ? &st : NULL);
 	if ((names = fs_list(m->page.srcdir, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -370,7 +441,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		l->src = idx != NULL ? idx : xstrdup(path);
 		l->slug = fileslug(names[i]);
 		free(path);
-		if (loadpage(c, l, m, IN_LESSON) == -1)
+		if (loadpage(c, l, m, IN_LESSON, isdir ? NULL : &st) == -1)
 			rc = -1;
 		if (l->draft && !o->drafts) {
 			page_release(l);
@@ -467,7 +538,7 @@ course_load(const char *dir, const struct opts *o)
 	c->pass = 80;
 	c->packmode = PACK_COURSE;
 	c->targets = TARGET_SCORM12 | TARGET_SCORM2004;
-	loadpage(c, &c->page, NULL, IN_COURSE);
+	loadpage(c, &c->page, NULL, IN_COURSE, NULL);
 	c->page.slug = xstrdup("");
 	if (c->id == NULL)
 		c->id = fileslug(fs_basename(dir));

@@ -114,3 +114,32 @@ diag_note(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+void
+diag_mark(struct diagmark *m)
+{
+	m->len = diag_record != NULL ? diag_record->len : 0;
+	m->warnings = diag_warnings;
+}
+
+/* What was said since m (NULL if nothing), and how many warnings. */
+char *
+diag_since(const struct diagmark *m, unsigned *nwarn)
+{
+	*nwarn = diag_warnings - m->warnings;
+	if (diag_record == NULL || diag_record->len <= m->len)
+		return NULL;
+	return xstrndup(diag_record->data + m->len, diag_record->len - m->len);
+}
+
+/* Say again what a page said in the last build. */
+void
+diag_replay(const char *said, unsigned nwarn)
+{
+	diag_warnings += nwarn;
+	if (said == NULL || diag_mute)
+		return;
+	fputs(said, stderr);
+	if (diag_record != NULL)
+		buf_puts(diag_record, said);
+}

@@ -84,6 +84,16 @@ int	 diag_sys(const char *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 diag_note(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/* What was said since a mark: a page's share, for the memo. */
+struct diagmark {
+	size_t		 len;
+	unsigned	 warnings;
+};
+
+void	 diag_mark(struct diagmark *);
+char	*diag_since(const struct diagmark *, unsigned *);
+void	 diag_replay(const char *, unsigned);
+
 /* fs.c -------------------------------------------------------------- */
 
 #define FS_MAXFILE	(1024u * 1024 * 1024)	/* refuse larger files */
@@ -189,6 +199,27 @@ struct heading {
 };
 
 struct quiz;
+struct memo_page;
+
+/*
+ * What a page's rendering took from outside its source: a link to
+ * another page (path its source, out where it was then) or a file
+ * (path relative to the course).  With them the next build knows
+ * whether the page would come out the same (memo.c).
+ */
+enum depkind {
+	DEP_PAGE,
+	DEP_FILE
+};
+
+struct dep {
+	enum depkind	 kind;
+	char		*path;
+	char		*out;	/* DEP_PAGE: the page's output then */
+	char		*url;	/* DEP_PAGE with frag: for the error */
+	char		*frag;	/* DEP_PAGE: the anchor, or NULL */
+	unsigned	 line, col;
+};
 
 /* A page of the course: the course home, a module or a lesson. */
 struct page {
@@ -218,6 +249,24 @@ struct page {
 	char		*plain;	/* folded text for the search index */
 	size_t		 index;	/* position in course->pages */
 	struct module	*module;	/* borrowed; NULL for the course */
+	struct pos	 assesspos;	/* of the 'assessment' key, if any */
+
+	/* For the next build's memo (memo.c). */
+	int64_t		 mtime;	/* of the source, ns; 0: not recorded */
+	uint64_t	 size, ino;
+	size_t		 bodyoff;	/* of body in text */
+	char		*loadsaid;	/* what loading it said */
+	unsigned	 loadwarn;
+	char		*rendersaid;	/* what rendering it said */
+	unsigned	 renderwarn;
+	struct dep	*deps;
+	size_t		 ndeps;
+	uint64_t	 ctx;	/* what its page shows of other pages */
+	uint64_t	 srch;	/* hash of its search entry */
+	uint64_t	 unitkey;	/* module: its search part's key */
+	int		 rendered;	/* html, heads, quizzes... are set */
+	const struct memo_page *memo;	/* the last build's, if it still holds */
+	int		 reuse;	/* its page is as the last build left it */
 };
 
 struct assessment {
@@ -268,6 +317,7 @@ struct course {
 	size_t		 nassets;
 	struct strmap	 assetidx;	/* source path -> index in assets */
 	struct strmap	 pageidx;	/* page src -> index in pages */
+	uint64_t	 memokey;	/* what every page's rendering shares */
 };
 
 /* A file referenced by a page and copied into the output. */
@@ -289,6 +339,8 @@ struct opts {
 };
 
 struct course	*course_load(const char *dir, const struct opts *);
+int		 course_read(struct page *);
+void		 course_unrender(struct page *);
 void		 course_free(struct course *);
 const char	*course_asset(struct course *, const char *path);
 /* The page whose source is path, or NULL. */
@@ -299,6 +351,7 @@ struct page	*course_page(struct course *, const char *path);
 struct mdrun;
 struct mdrun	*md_begin(struct course *, const struct tval *);
 int		 md_page(struct mdrun *, struct page *);
+void		 md_reuse(struct mdrun *, struct page *);
 int		 md_end(struct mdrun *);
 int		 md_render_course(struct course *, const struct tval *);
 
@@ -337,6 +390,7 @@ struct quiz {
 	int		 graded;	/* in an assessment lesson */
 	int		 autoid;	/* id derived from the heading */
 	int		 level;	/* heading level of the prompt */
+	size_t		 statesize;	/* quiz_state_size() */
 	char		*prompt;	/* heading, inline HTML */
 	char		*prompttext;	/* heading, plain */
 	char		*intro;	/* HTML between heading and list */
@@ -415,6 +469,7 @@ const struct tval *theme_i18n(const struct theme *);
 char		*theme_path(const struct theme *, const char *name);
 char		**theme_files(const struct theme *, const char *subdir,
 		    size_t *);
+uint64_t	 theme_key(const struct theme *);
 void		 theme_free(struct theme *);
 
 /* site.c ------------------------------------------------------------ */
@@ -476,6 +531,7 @@ struct state {
 	struct buf	 said;
 	size_t		 courses, pages, packages;
 	unsigned	 warnings;
+	uint64_t	 memo;	/* id of the memo saved with it, or 0 */
 	int		 bad;	/* cannot be recorded */
 	int		 racy;	/* an input changed too recently to trust */
 };
@@ -516,6 +572,8 @@ int		 output_copy(struct output *, const char *, const char *);
 void		 output_staged_done(struct output *, const char *, uint64_t,
 		    uint64_t);
 int		 output_fresh(struct output *, const char *, uint64_t);
+int		 output_has(const struct output *, const char *);
+void		 output_keep(struct output *, const char *);
 char		*output_previous(const struct output *, const char *);
 int		 output_commit(struct output *);
 void		 output_release(struct output *);
@@ -564,6 +622,31 @@ size_t		 zipcat_count(const struct zipcat *);
 int		 zipcat_write(const char *, struct zipcat *const *,
 		    const long *, size_t);
 void		 zipcat_free(struct zipcat *);
+
+/* memo.c ------------------------------------------------------------ */
+
+/* The last build's record of one page, found by memo_find(). */
+struct memo_page {
+	char		*src;
+	int64_t		 mtime;
+	uint64_t	 size, ino;
+	const unsigned char *load, *render, *end;	/* its parts */
+	uint64_t	 key, ctx, srch, unitkey;	/* render part: 0 if none */
+};
+
+struct memo;
+extern const struct memo *memo_prev;	/* while loading: the last build's */
+
+struct memo	*memo_load(const char *outdir, uint64_t id);
+struct memo	*memo_parse(const char *, size_t, uint64_t id);
+void		 memo_free(struct memo *);
+const struct memo_page *memo_find(const struct memo *, const char *,
+		    const struct stat *);
+void		 memo_loaded(struct page *, struct module *,
+		    const struct memo_page *);
+void		 memo_rendered(struct page *);
+int		 memo_save(const char *outdir, uint64_t id,
+		    struct course *const *, size_t);
 
 /* libs.c ------------------------------------------------------------ */
 

@@ -211,6 +211,40 @@ urldecode(const char *s, size_t n)
 	return buf_detach(&b, NULL);
 }
 
+/* Remember what the page's rendering took from outside its source. */
+static void
+adddep(struct page *pg, enum depkind kind, const char *path, const char *out,
+    const char *url, const char *frag, const struct pos *p)
+{
+	struct dep	*d;
+
+	pg->deps = xreallocarray(pg->deps, pg->ndeps + 1, sizeof(*pg->deps));
+	d = &pg->deps[pg->ndeps++];
+	d->kind = kind;
+	d->path = xstrdup(path);
+	d->out = out != NULL ? xstrdup(out) : NULL;
+	d->url = frag != NULL ? xstrdup(url) : NULL;
+	d->frag = frag != NULL ? xstrdup(frag) : NULL;
+	d->line = p->line;
+	d->col = p->col;
+}
+
+/* A link to a heading of a later page: checked at the end. */
+static void
+addlater(struct mdctx *x, const struct pos *p, const char *url,
+    const char *frag, const struct page *to)
+{
+	struct later	*l;
+
+	*x->later = xreallocarray(*x->later, *x->nlater + 1,
+	    sizeof(**x->later));
+	l = &(*x->later)[(*x->nlater)++];
+	l->pos = *p;
+	l->url = xstrdup(url);
+	l->frag = xstrdup(frag);
+	l->to = to;
+}
+
 /* The output-relative URL from the current page to out, with #frag. */
 static char *
 relurl(const struct page *from, const char *out, const char *frag)
@@ -304,24 +338,18 @@ checklink(struct mdctx *x, cmark_node *n)
 			    "(or it is a draft)", url);
 			goto out;
 		}
-		if (frag != NULL && to->index > pg->index) {
-			struct later *l;
-
-			*x->later = xreallocarray(*x->later, *x->nlater + 1,
-			    sizeof(**x->later));
-			l = &(*x->later)[(*x->nlater)++];
-			l->pos = p;
-			l->url = xstrdup(url);
-			l->frag = xstrdup(frag);
-			l->to = to;
-		} else if (frag != NULL && !hasanchor(to, frag)) {
+		if (frag != NULL && to->index > pg->index)
+			addlater(x, &p, url, frag, to);
+		else if (frag != NULL && !hasanchor(to, frag)) {
 			x->rc = diag_err(&p, "link to '%s': no heading with "
 			    "anchor '#%s' in %s", url, frag, to->src);
 			goto out;
 		}
+		adddep(pg, DEP_PAGE, to->src, to->out, url, frag, &p);
 		out = relurl(pg, to->out, frag);
 	} else if (strmap_get(&x->c->assetidx, norm) != NULL) {
 		/* Checked when first met. */
+		adddep(pg, DEP_FILE, norm, NULL, url, NULL, &p);
 		out = relurl(pg, course_asset(x->c, norm), frag);
 	} else {
 		char *src = fs_join(x->c->dir, norm);
@@ -339,6 +367,7 @@ checklink(struct mdctx *x, cmark_node *n)
 			goto out;
 		}
 		free(src);
+		adddep(pg, DEP_FILE, norm, NULL, url, NULL, &p);
 		out = relurl(pg, course_asset(x->c, norm), frag);
 	}
 	{
@@ -798,9 +827,39 @@ md_page(struct mdrun *r, struct page *pg)
 	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+	pg->rendered = 1;
 	if (x.rc == -1)
 		r->x.rc = -1;
 	return x.rc;
+}
+
+/*
+ * A page as the last build rendered it (memo_rendered): it says what it
+ * said, its files are the course's again, in the same order, and its
+ * links to headings are checked at the end.
+ */
+void
+md_reuse(struct mdrun *r, struct page *pg)
+{
+	struct mdctx	*x = &r->x;
+	const struct dep *d;
+	const struct page *to;
+	struct pos	 p;
+	size_t		 i;
+
+	diag_replay(pg->rendersaid, pg->renderwarn);
+	for (i = 0; i < pg->ndeps; i++) {
+		d = &pg->deps[i];
+		p.file = pg->src;
+		p.line = d->line;
+		p.col = d->col;
+		if (d->kind == DEP_FILE)
+			course_asset(x->c, d->path);
+		else if (d->frag != NULL &&
+		    (to = course_page(x->c, d->path)) != NULL)
+			addlater(x, &p, d->url != NULL ? d->url : "", d->frag,
+			    to);
+	}
 }
 
 /* The checks across pages; frees r.  Returns -1 after any error. */

@@ -39,6 +39,23 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 	return f;
 }
 
+/* The last build's record of rel, if the file is still as it left it. */
+static const struct outrec *
+present(const struct output *w, const char *rel)
+{
+	const struct outrec	*r;
+	struct stat		 st;
+	char			*p;
+	int			 ok;
+
+	if (!w->incremental || (r = state_find(&w->prev, rel)) == NULL)
+		return NULL;
+	p = fs_join(w->dir, rel);
+	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
+	free(p);
+	return ok ? r : NULL;
+}
+
 /*
  * The last build's record of rel, if it made rel from hash and the file
  * is still there as it left it; NULL otherwise.
@@ -46,18 +63,26 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 static const struct outrec *
 unchanged(const struct output *w, const char *rel, uint64_t hash)
 {
-	const struct outrec	*r;
-	struct stat		 st;
-	char			*p;
-	int			 ok;
+	const struct outrec	*r = present(w, rel);
 
-	if (!w->incremental || (r = state_find(&w->prev, rel)) == NULL ||
-	    r->hash != hash)
-		return NULL;
-	p = fs_join(w->dir, rel);
-	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
-	free(p);
-	return ok ? r : NULL;
+	return r != NULL && r->hash == hash ? r : NULL;
+}
+
+/* Is the last build's rel still there, to be kept (output_keep)? */
+int
+output_has(const struct output *w, const char *rel)
+{
+	return present(w, rel) != NULL;
+}
+
+/* Keep the last build's rel, known to be there, as it is. */
+void
+output_keep(struct output *w, const char *rel)
+{
+	const struct outrec	*r = state_find(&w->prev, rel);
+
+	if (r != NULL)
+		record(w, rel, r->hash, r->size, 0);
 }
 
 /* Did the last build make rel with these bytes?  Then no writing. */

@@ -1225,38 +1225,13 @@ quiz_extract(struct page *pg, cmark_node *doc, int opts)
 		pg->quizzes[i] = pg->quizzes[k - 1];
 		pg->quizzes[k - 1] = q;
 	}
+	for (i = first; i < pg->nquizzes; i++)
+		pg->quizzes[i]->statesize = quiz_state_size(pg->quizzes[i]);
 	free(dirs);
 	return rc;
 }
 
 /* ---- the course ------------------------------------------------- */
-
-/* Where "key:" stands in a page's front matter (line 0 if not found). */
-static void
-keypos(const struct page *pg, const char *key, struct pos *p)
-{
-	const char	*s = pg->text, *end = pg->body;
-	size_t		 n = strlen(key);
-	unsigned	 line = 1;
-
-	p->file = pg->src;
-	p->line = p->col = 0;
-	if (s == NULL)
-		return;
-	if (end == NULL || end < s || end > s + pg->textlen)
-		end = s + pg->textlen;
-	while (s < end) {
-		if (strncmp(s, key, n) == 0 && s[n] == ':') {
-			p->line = line;
-			p->col = 1;
-			return;
-		}
-		if ((s = memchr(s, '\n', (size_t)(end - s))) == NULL)
-			break;
-		s++;
-		line++;
-	}
-}
 
 static int
 byid(const void *a, const void *b)
@@ -1319,7 +1294,6 @@ static int
 assessments(struct module *m)
 {
 	struct page	*first = NULL, *l;
-	struct pos	 p;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -1327,9 +1301,8 @@ assessments(struct module *m)
 		l = m->lessons[i];
 		if (!l->assessment)
 			continue;
-		keypos(l, "assessment", &p);
 		if (first != NULL) {
-			rc = diag_err(&p, "second assessment lesson in module "
+			rc = diag_err(&l->assesspos, "second assessment lesson in module "
 			    "'%s' (the first is %s): a module has one graded "
 			    "assessment", m->page.title ? m->page.title : "",
 			    first->src);
@@ -1337,20 +1310,16 @@ assessments(struct module *m)
 		}
 		first = l;
 		if (scored(l) == 0)
-			rc = diag_err(&p, "assessment lesson has no scored "
-			    "question: its pass mark cannot be reached");
+			rc = diag_err(&l->assesspos, "assessment lesson has no "
+			    "scored question: its pass mark cannot be reached");
 		if (m->assess.set && (m->assess.pass < 0 ||
-		    m->assess.pass > 100)) {
-			keypos(&m->page, "assessment", &p);
-			rc = diag_err(&p, "pass mark %ld%% cannot be reached",
-			    m->assess.pass);
-		}
+		    m->assess.pass > 100))
+			rc = diag_err(&m->page.assesspos, "pass mark %ld%% "
+			    "cannot be reached", m->assess.pass);
 	}
-	if (first == NULL && m->assess.set) {
-		keypos(&m->page, "assessment", &p);
-		diag_warn(&p, "module has assessment settings but no lesson "
-		    "with 'assessment: true'");
-	}
+	if (first == NULL && m->assess.set)
+		diag_warn(&m->page.assesspos, "module has assessment settings "
+		    "but no lesson with 'assessment: true'");
 	return rc;
 }
 

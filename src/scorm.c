@@ -191,7 +191,7 @@ module_max(const struct module *m)
  * seen is a base64url bitset of every page of the course (6 pages a
  * character), loc a page index, r a response of len characters (taken
  * verbatim, so never escaped), s a score with at most 2 decimals.
- * quiz_state_size() gives the worst case of "<k>:<n>:<r>".
+ * q->statesize (quiz_state_size()) gives the worst case of "<k>:<n>:<r>".
  */
 static size_t
 budget(const struct course *c, const struct module *m)
@@ -214,7 +214,7 @@ budget(const struct course *c, const struct module *m)
 			 * (MAXTRIES) and r's text once, as stored: add
 			 * "<id>:", "<len>:" and ";".
 			 */
-			r = quiz_state_size(q);
+			r = q->statesize;
 			n += esclen(q->id) + 1 + digits(r) + 1 + r + 1;
 		}
 	}

@@ -23,6 +23,8 @@
 #define TOC_FULL	300
 /* up to this many modules, every module. */
 #define TOC_MODULES	50
+/* Over this many pages, the search index is one file per module. */
+#define SPLIT_PAGES	300
 
 volatile sig_atomic_t site_interrupted;
 
@@ -395,34 +397,6 @@ coursejs(const struct course *c, struct buf *b)
 	buf_puts(b, "}};\n");
 }
 
-/*
- * assets/search-index.js: titles and folded text of every page, written
- * as the pages are (search_page after each), so that the text of ten
- * thousand pages is never held at once.
- */
-static void
-search_begin(const struct course *c, struct buf *b)
-{
-	buf_puts(b, "(window.BINOME_SEARCH = window.BINOME_SEARCH || [])"
-	    ".push({\"d\":");
-	jsonstr(b, c->id);
-	buf_puts(b, ",\"c\":");
-	jsonstr(b, c->page.title);
-	buf_puts(b, ",\"p\":[");
-}
-
-static void
-search_page(const struct page *pg, struct buf *b)
-{
-	buf_puts(b, pg->index ? ",\n{\"t\":" : "\n{\"t\":");
-	jsonstr(b, pg->title);
-	buf_puts(b, ",\"h\":");
-	jsonstr(b, pg->out);
-	buf_puts(b, ",\"x\":");
-	jsonstr(b, orempty(pg->plain));
-	buf_putc(b, '}');
-}
-
 /* A generated file of the course: the output takes b's bytes. */
 static void
 putbuf(struct output *w, const struct course *c, const char *name,
@@ -434,6 +408,93 @@ putbuf(struct output *w, const struct course *c, const char *name,
 
 	output_put(w, rel, data, len);
 	free(rel);
+}
+
+/*
+ * assets/search-index.js: titles and folded text of every page, one
+ * statement per course (themes/default/README.md).  A large course's
+ * pages are in one file per module, assets/search/<module>.js, that
+ * search-index.js names: an edit then rewrites, and zips again, one
+ * small file, and the pages of other modules are not rendered again.
+ */
+static void
+search_entry(struct page *pg, struct buf *b)
+{
+	size_t	 at;
+
+	buf_puts(b, b->len ? ",\n" : "\n");
+	at = b->len;
+	buf_puts(b, "{\"t\":");
+	jsonstr(b, pg->title);
+	buf_puts(b, ",\"h\":");
+	jsonstr(b, pg->out);
+	buf_puts(b, ",\"x\":");
+	jsonstr(b, orempty(pg->plain));
+	buf_putc(b, '}');
+	pg->srch = hash_bytes(b->data + at, b->len - at);
+}
+
+/* A module's search part, relative to assets/. */
+static char *
+partname(const struct module *m)
+{
+	return xasprintf("search/%s.js", m->page.slug);
+}
+
+static char *
+partrel(const struct course *c, const struct module *m)
+{
+	return xasprintf("site/%s/assets/search/%s.js", c->id, m->page.slug);
+}
+
+/* The key of a module's search part: its bytes come from these. */
+static uint64_t
+partkey(const struct course *c, const struct module *m)
+{
+	struct hash	 h;
+	size_t		 i;
+
+	hash_init(&h);
+	hash_add(&h, c->id, strlen(c->id) + 1);
+	hash_add(&h, m->page.slug, strlen(m->page.slug) + 1);
+	hash_add(&h, &m->page.srch, sizeof(m->page.srch));
+	for (i = 0; i < m->nlessons; i++)
+		hash_add(&h, &m->lessons[i]->srch, sizeof(uint64_t));
+	return hash_end(&h);
+}
+
+/* A module's search part, or the course's index, into the output. */
+static void
+search_put(struct output *w, const struct course *c, const struct module *m,
+    struct buf *entries, const char *parts)
+{
+	struct buf	 b = BUF_INIT;
+	char		*name;
+
+	if (m != NULL) {
+		buf_puts(&b, "(window.BINOME_SEARCH_PARTS = "
+		    "window.BINOME_SEARCH_PARTS || {})[");
+		name = xasprintf("%s/search/%s.js", c->id, m->page.slug);
+		jsonstr(&b, name);
+		free(name);
+		buf_puts(&b, "] = [");
+	} else {
+		buf_puts(&b, "(window.BINOME_SEARCH = window.BINOME_SEARCH || "
+		    "[]).push({\"d\":");
+		jsonstr(&b, c->id);
+		buf_puts(&b, ",\"c\":");
+		jsonstr(&b, c->page.title);
+		if (parts != NULL)
+			buf_printf(&b, ",\"parts\":[%s]", parts);
+		buf_puts(&b, ",\"p\":[");
+	}
+	buf_put(&b, entries->data, entries->len);
+	buf_puts(&b, m != NULL ? "];\n" : "]});\n");
+	name = m != NULL ? xasprintf("assets/search/%s.js", m->page.slug) :
+	    xstrdup("assets/search-index.js");
+	putbuf(w, c, name, &b);
+	free(name);
+	buf_truncate(entries, 0);
 }
 
 /* Render one page through page.html, for the output. */
@@ -487,22 +548,224 @@ copyfiles(struct theme *th, const struct course *c, struct output *w)
 	return rc;
 }
 
-/*
- * A page's source and body are no longer needed once it is written,
- * except where quiz checks across pages point into its front matter.
- */
+/* A page's source and body are no longer needed once it is written. */
 static void
 done(struct page *pg)
 {
 	free(pg->html);
 	free(pg->plain);
-	pg->html = pg->plain = NULL;
-	if (pg->kind == PAGE_LESSON && !pg->assessment) {
-		free(pg->text);
-		pg->text = NULL;
-		pg->body = NULL;
-		pg->textlen = pg->bodylen = 0;
+	free(pg->text);
+	pg->html = pg->plain = pg->text = NULL;
+	pg->body = NULL;
+	pg->textlen = pg->bodylen = 0;
+}
+
+static void
+hstr(struct hash *h, const char *s)
+{
+	if (s == NULL)
+		hash_add(h, "", 1);	/* not the empty string's bytes */
+	else
+		hash_add(h, s, strlen(s) + 1);
+}
+
+static void
+hnum(struct hash *h, uint64_t v)
+{
+	hash_add(h, &v, sizeof(v));
+}
+
+/* What the pages of other modules show of m: see ctxkey(). */
+static uint64_t
+modkey(const struct module *m)
+{
+	const struct page *l;
+	struct hash	 h;
+	size_t		 i;
+
+	hash_init(&h);
+	hnum(&h, m->index);
+	for (i = 0; i <= m->nlessons; i++) {
+		l = i == 0 ? &m->page : m->lessons[i - 1];
+		hstr(&h, l->title);
+		hstr(&h, l->out);
+		hnum(&h, l->index);
+		hstr(&h, l->description);
+		hstr(&h, l->duration);
 	}
+	return hash_end(&h);
+}
+
+/*
+ * Set each page's ctx: a key over what pagedata() shows of other pages
+ * (its module's pages, the contents, the previous and next pages) and
+ * of its own place.  What it shows of its own source is the memo's
+ * business, and of the course the memo key's.  Keep it in step with
+ * pagedata().
+ */
+static void
+contexts(struct course *c)
+{
+	const struct page *pg, *nb;
+	struct hash	 h;
+	uint64_t	*mk, all;
+	size_t		 i, k;
+
+	mk = xcalloc(c->nmodules + 1, sizeof(*mk));
+	hash_init(&h);
+	for (i = 0; i < c->nmodules; i++) {
+		mk[i] = modkey(c->modules[i]);
+		hnum(&h, mk[i]);
+	}
+	all = hash_end(&h);
+	for (i = 1; i < c->npages; i++) {
+		pg = c->pages[i];
+		hash_init(&h);
+		hstr(&h, pg->out);
+		hnum(&h, pg->index);
+		hnum(&h, mk[pg->module->index]);
+		hnum(&h, c->nmodules <= TOC_MODULES ? all : 0);
+		hnum(&h, c->npages > TOC_FULL);
+		for (k = 0; k < 2; k++) {
+			nb = k == 0 ? c->pages[i - 1] : i + 1 < c->npages ?
+			    c->pages[i + 1] : NULL;
+			hstr(&h, nb != NULL ? nb->title : NULL);
+			hstr(&h, nb != NULL ? nb->out : NULL);
+		}
+		c->pages[i]->ctx = hash_end(&h);
+	}
+	free(mk);
+}
+
+/*
+ * What every page's rendering depends on besides its source and its
+ * context: the theme's templates and strings, and the course's own
+ * front matter (language, title, raw HTML...).
+ */
+static uint64_t
+memokey(const struct course *c, const struct theme *th)
+{
+	struct hash	 h;
+
+	hash_init(&h);
+	hnum(&h, theme_key(th));
+	hstr(&h, c->dir);
+	hnum(&h, c->page.textlen);
+	hash_add(&h, c->page.text, c->page.textlen);
+	return hash_end(&h);
+}
+
+static char *
+outrel(const struct course *c, const char *name)
+{
+	return xasprintf("site/%s/%s", c->id, name);
+}
+
+/* Are the files pg's rendering found still where it found them? */
+static int
+depsok(struct course *c, const struct page *pg, struct strmap *files)
+{
+	const struct dep *d;
+	const struct page *to;
+	long		*k;
+	char		*src;
+	size_t		 i;
+
+	for (i = 0; i < pg->ndeps; i++) {
+		d = &pg->deps[i];
+		if (d->kind == DEP_PAGE) {
+			to = course_page(c, d->path);
+			if (to == NULL || d->out == NULL ||
+			    strcmp(to->out, d->out) != 0)
+				return 0;
+			continue;
+		}
+		if ((k = strmap_get(files, d->path)) == NULL) {
+			src = fs_join(c->dir, d->path);
+			k = strmap_put(files, d->path, fs_isfile(src) &&
+			    fs_inside(c->dir, src));
+			free(src);
+		}
+		if (!*k)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Which pages of a large course come out as the last build left them:
+ * every page of a module whose pages all have their memo, under the
+ * same memo key and context, with the same links and files, and whose
+ * pages and search part are still in the output.  Those take the
+ * memo's rendering; the others are rendered.
+ */
+static size_t
+reusable(struct course *c, struct output *w)
+{
+	struct strmap	 files = { NULL, NULL, 0, 0 };
+	struct module	*m;
+	struct page	*pg;
+	char		*rel;
+	size_t		 i, k, n = 0;
+	int		 ok;
+
+	for (i = 0; i < c->nmodules; i++) {
+		m = c->modules[i];
+		ok = 1;
+		for (k = 0; k <= m->nlessons && ok; k++) {
+			pg = k == 0 ? &m->page : m->lessons[k - 1];
+			if (pg->memo == NULL || pg->memo->key != c->memokey ||
+			    pg->memo->ctx != pg->ctx) {
+				ok = 0;
+				break;
+			}
+			memo_rendered(pg);
+			rel = outrel(c, pg->out);
+			ok = depsok(c, pg, &files) && output_has(w, rel);
+			free(rel);
+		}
+		if (ok) {
+			rel = partrel(c, m);
+			ok = m->page.memo->unitkey == partkey(c, m) &&
+			    output_has(w, rel);
+			free(rel);
+		}
+		for (k = 0; k <= m->nlessons; k++) {
+			pg = k == 0 ? &m->page : m->lessons[k - 1];
+			if (ok)
+				pg->reuse = 1;
+			else if (pg->rendered)
+				course_unrender(pg);
+		}
+		n += ok ? m->nlessons + 1 : 0;
+	}
+	strmap_release(&files);
+	return n;
+}
+
+/* Render one page, or take it as the last build left it. */
+static int
+onepage(struct course *c, struct page *pg, struct mdrun *md,
+    struct theme *th, struct output *w, struct tval *const base[2])
+{
+	struct diagmark	 mark;
+	unsigned	 before = diag_errors;
+	char		*rel;
+
+	if (pg->reuse) {
+		md_reuse(md, pg);
+		rel = outrel(c, pg->out);
+		output_keep(w, rel);
+		free(rel);
+		return 0;
+	}
+	diag_mark(&mark);
+	/* After an error, go on checking but write no more. */
+	if (course_read(pg) == -1 || md_page(md, pg) == -1 ||
+	    diag_errors != before || writepage(c, th, pg, w, base) == -1)
+		return -1;
+	pg->rendersaid = diag_since(&mark, &pg->renderwarn);
+	return 0;
 }
 
 /*
@@ -513,43 +776,63 @@ static int
 course(struct course *c, struct output *w, const struct opts *o,
     struct theme *th)
 {
-	struct buf	 b = BUF_INIT;
-	struct fs_out	 search;
+	struct buf	 b = BUF_INIT, idx = BUF_INIT, part = BUF_INIT;
+	struct buf	 parts = BUF_INIT;
 	struct mdrun	*md;
 	struct tval	*base[2];
-	char		*rel, *path;
-	size_t		 i;
+	struct page	*pg;
+	struct module	*m;
+	char		*name;
+	size_t		 i, reused = 0;
 	unsigned	 before = diag_errors;
+	int		 split = c->npages > SPLIT_PAGES, ok = 1;
 
-	rel = xasprintf("site/%s/assets/search-index.js", c->id);
-	path = output_staged(w, rel);
-	fs_out_open(&search, path);
-	free(path);
-	search_begin(c, &search.b);
+	c->memokey = memokey(c, th);
+	contexts(c);
+	if (split && w->incremental)
+		reused = reusable(c, w);
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
 	base[1] = basedata(c, 1, theme_i18n(th));
 	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
-		/* After an error, go on checking but write no more. */
-		if (md_page(md, c->pages[i]) == 0 && diag_errors == before &&
-		    writepage(c, th, c->pages[i], w, base) == 0) {
-			search_page(c->pages[i], &search.b);
-			fs_out_flush(&search);
-			tick();
-		}
-		done(c->pages[i]);
+		pg = c->pages[i];
+		if (onepage(c, pg, md, th, w, base) == -1)
+			ok = 0;
+		else if (!pg->reuse)
+			search_entry(pg, split && i > 0 ? &part : &idx);
+		tick();
+		done(pg);
+		/* The end of a module: its search part. */
+		m = pg->module;
+		if (!split || m == NULL || (i + 1 < c->npages &&
+		    c->pages[i + 1]->module == m))
+			continue;
+		name = partname(m);
+		jsonstr(&parts, name);
+		buf_putc(&parts, ',');
+		m->page.unitkey = partkey(c, m);
+		if (m->page.reuse) {
+			char *rel = partrel(c, m);
+
+			output_keep(w, rel);
+			free(rel);
+		} else if (ok && diag_errors == before)
+			search_put(w, c, m, &part, NULL);
+		free(name);
 	}
 	md_end(md);	/* its errors count in diag_errors */
 	for (i = 0; i < 2; i++) {
 		tv_release(base[i]);
 		free(base[i]);
 	}
-	buf_puts(&search.b, "]});\n");
-	if (fs_out_close(&search) == 0)
-		output_staged_done(w, rel, search.hash, search.size);
-	free(rel);
+	if (o->verbose && split)
+		diag_note("binome: %s: %zu of %zu pages as the last build "
+		    "left them", c->id, reused, c->npages);
 	if (diag_errors == before && !site_interrupted) {
+		if (parts.len > 0)
+			buf_truncate(&parts, parts.len - 1);
+		search_put(w, c, NULL, &idx, split ? parts.data : NULL);
 		copyfiles(th, c, w);
 		coursejs(c, &b);
 		putbuf(w, c, "assets/course.js", &b);
@@ -561,6 +844,9 @@ course(struct course *c, struct output *w, const struct opts *o,
 		scorm_build(c, th, o, w);
 	stage("packages");
 	buf_release(&b);
+	buf_release(&idx);
+	buf_release(&part);
+	buf_release(&parts);
 	return diag_errors == before ? 0 : -1;
 }
 
@@ -792,6 +1078,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	struct course	**cs = NULL;
 	struct output	 w;
 	struct state	 now;
+	struct memo	*memo = NULL;
+	struct timespec	 ts;
 	struct buf	*record = diag_record;
 	uint64_t	 key = 0;
 	size_t		 n = 0, i;
@@ -835,6 +1123,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 				goto end;
 			}
 			w.incremental = 1;
+			memo = memo_load(o->out, w.prev.memo);
 		} else
 			state_free(&w.prev);
 		/* Before reading: a change made during the build shows. */
@@ -856,8 +1145,10 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	if (o->jobs > 1)
 		lib_preload(LIB_ZIP);
 
+	memo_prev = memo;
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
+	memo_prev = NULL;
 	stage("load");
 	for (i = 0; i < n; i++)
 		progress.total += cs[i]->npages;
@@ -878,6 +1169,12 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			now.pages = progress.total;
 			now.packages = progress.packages;
 			now.warnings = diag_warnings;
+			/* A memo only the state it was saved with names. */
+			clock_gettime(CLOCK_REALTIME, &ts);
+			now.memo = hash_bytes(&ts, sizeof(ts)) ^ key;
+			now.memo += now.memo == 0;
+			if (memo_save(o->out, now.memo, cs, n) == -1)
+				now.memo = 0;
 			state_save(&now, o->out);
 		}
 		stage("commit");
@@ -897,6 +1194,7 @@ end:
 	free(w.tmp);
 	free(w.dir);
 	output_release(&w);
+	memo_free(memo);
 	state_free(&w.prev);
 	state_free(&now);
 	if (fd != -1)

@@ -15,6 +15,7 @@
  *	out HASH SIZE PATH	(relative to the output directory)
  *	note COURSES PAGES PACKAGES WARNINGS
  *	racy			(an input changed just before: check all)
+ *	memo ID			(the memo saved with it, memo.c)
  *	say TEXT		(one line of what the build printed)
  */
 #include <sys/stat.h>
@@ -182,6 +183,8 @@ state_parse(struct state *s, char *data)
 			s->key = strtoull(line + 4, NULL, 16);
 		else if (strcmp(line, "racy") == 0)
 			s->racy = 1;
+		else if (strncmp(line, "memo ", 5) == 0)
+			s->memo = strtoull(line + 5, NULL, 16);
 		else if (strncmp(line, "say ", 4) == 0) {
 			buf_puts(&s->said, line + 4);
 			buf_putc(&s->said, '\n');
@@ -289,6 +292,8 @@ state_save(const struct state *s, const char *outdir)
 	    s->packages, s->warnings);
 	if (s->racy)
 		buf_puts(&b, "racy\n");
+	if (s->memo != 0)
+		buf_printf(&b, "memo %016" PRIx64 "\n", s->memo);
 	for (l = s->said.data; l != NULL && *l != '\0'; l = e + 1) {
 		if ((e = strchr(l, '\n')) == NULL)
 			break;

@@ -477,6 +477,72 @@ theme_files(const struct theme *th, const char *subdir, size_t *np)
 	return l.v;
 }
 
+/*
+ * A key for everything of the theme a page's HTML may come from: the
+ * bytes of every file but assets/ (copied, not read), in the override
+ * and in the theme.
+ */
+uint64_t
+theme_key(const struct theme *th)
+{
+	struct list	 l = { NULL, 0, 0 };
+	struct hash	 h;
+	const char	*roots[2];
+	char		**names, *p, *data;
+	size_t		 i, j, n, len;
+	unsigned	 errs;
+	int		 quiet, rc;
+
+	hash_init(&h);
+	roots[0] = th->over;
+	roots[1] = th->dir;
+	for (i = 0; i < 2; i++) {
+		if (roots[i] == NULL || (names = fs_list(roots[i], &n)) == NULL)
+			continue;
+		for (j = 0; j < n; j++) {
+			p = fs_join(roots[i], names[j]);
+			if (names[j][0] == '.' || strcmp(names[j], "assets") == 0)
+				;
+			else if (fs_isdir(p))
+				walk(roots[i], names[j], &l, 0);
+			else if (fs_isfile(p)) {
+				if (l.n == l.cap) {
+					l.cap = l.cap ? l.cap * 2 : 32;
+					l.v = xreallocarray(l.v, l.cap,
+					    sizeof(*l.v));
+				}
+				l.v[l.n++] = xstrdup(names[j]);
+			}
+			free(p);
+		}
+		fs_list_free(names, n);
+		if (l.n > 1)
+			qsort(l.v, l.n, sizeof(*l.v), pathcmp);
+		hash_add(&h, roots[i], strlen(roots[i]) + 1);
+		for (j = 0; j < l.n; j++) {
+			p = fs_join(roots[i], l.v[j]);
+			hash_add(&h, l.v[j], strlen(l.v[j]) + 1);
+			/* A file that cannot be read matters if it is used. */
+			quiet = diag_mute;
+			errs = diag_errors;
+			diag_mute = 1;
+			rc = fs_read(p, &data, &len);
+			diag_mute = quiet;
+			diag_errors = errs;
+			if (rc == 0) {
+				hash_add(&h, &len, sizeof(len));
+				hash_add(&h, data, len);
+				free(data);
+			}
+			free(p);
+		}
+		fs_list_free(l.v, l.n);
+		l.v = NULL;
+		l.n = l.cap = 0;
+	}
+	return hash_end(&h);
+}
+
 /* Opening and closing ---------------------------------------------------- */
 
 /*

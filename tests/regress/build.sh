@@ -31,7 +31,7 @@ check "a failed build exits 1" "[ $rc = 1 ]"
 check "a failed build leaves the previous site" \
     "diff -r '$tmp/before' '$tmp/a/site' >/dev/null"
 check "a failed build leaves no temporary files" \
-    "[ -z \"\$(ls -A '$tmp/a' | grep -v -e '^site\$' -e '^scorm\$' -e '^.binome.lock\$' -e '^.binome-state\$')\" ]"
+    "[ -z \"\$(ls -A '$tmp/a' | grep -v -e '^site\$' -e '^scorm\$' -e '^.binome.lock\$' -e '^.binome-state\$' -e '^.binome-memo\$')\" ]"
 
 "$bin" check $theme -o "$tmp/c" "$course" 2>/dev/null
 rc=$?

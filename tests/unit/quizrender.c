@@ -15,6 +15,26 @@
 
 #include "extern.h"
 
+/* Where "assessment:" starts a line before end, as keys() records it. */
+static void
+keyat(struct page *pg, const char *end)
+{
+	const char	*s;
+	unsigned	 line = 1;
+
+	pg->assesspos.file = pg->src;
+	for (s = pg->text; s < end; s++) {
+		if (strncmp(s, "assessment:", 11) == 0 &&
+		    (s == pg->text || s[-1] == '\n')) {
+			pg->assesspos.line = line;
+			pg->assesspos.col = 1;
+			return;
+		}
+		if (*s == '\n')
+			line++;
+	}
+}
+
 static void
 addpage(struct course *c, struct module *m, const char *path)
 {
@@ -34,6 +54,7 @@ addpage(struct course *c, struct module *m, const char *path)
 	    (end = strstr(pg->text + 4, "\n---\n")) != NULL) {
 		pg->assessment = strstr(pg->text, "\nassessment: true\n") !=
 		    NULL && strstr(pg->text, "\nassessment: true\n") < end;
+		keyat(pg, end);
 		pg->body = end + 5;
 		pg->bodylen = pg->textlen - (size_t)(pg->body - pg->text);
 		for (i = 0; pg->text + i < pg->body; i++)
@@ -65,6 +86,7 @@ module(struct module *m, const char *path)
 	m->page.text = text;
 	m->page.textlen = len;
 	m->page.body = text + len;
+	keyat(&m->page, m->page.body);
 	if (strstr(text, "\nassessment:") != NULL) {
 		m->assess.set = 1;
 		m->assess.pass = 80;

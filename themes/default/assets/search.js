@@ -27,31 +27,81 @@
 		    replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 	}
 
+	function add(list, site, c) {
+		var j, p;
+
+		for (j = 0; j < (list || []).length; j++) {
+			p = list[j];
+			pages.push({
+				title: p.t,
+				course: site ? c.c : '',
+				href: (site ? c.d + '/' : root()) + p.h,
+				t: ' ' + fold(p.t) + ' ',
+				x: ' ' + fold(p.x || '') + ' '
+			});
+		}
+	}
+
+	function root() {
+		return document.documentElement.
+		    getAttribute('data-binome-root') || '';
+	}
+
+	/* Every course's pages: its index's, then its parts' in order. */
 	function prepare() {
 		var all = window.BINOME_SEARCH || [];
+		var got = window.BINOME_SEARCH_PARTS || {};
 		var site = form.getAttribute('data-binome-search') === 'site';
-		var root = document.documentElement.
-		    getAttribute('data-binome-root') || '';
-		var i, j, c, p;
+		var i, j, c;
 
 		for (i = 0; i < all.length; i++) {
 			c = all[i];
-			for (j = 0; j < (c.p || []).length; j++) {
-				p = c.p[j];
-				pages.push({
-					title: p.t,
-					course: site ? c.c : '',
-					href: (site ? c.d + '/' : root) + p.h,
-					t: ' ' + fold(p.t) + ' ',
-					x: ' ' + fold(p.x || '') + ' '
-				});
-			}
+			add(c.p, site, c);
+			for (j = 0; j < (c.parts || []).length; j++)
+				add(got[c.d + '/' + c.parts[j]], site, c);
 		}
+	}
+
+	/* Script tags for urls, then fn once each has loaded or failed. */
+	function scripts(urls, fn) {
+		var left = urls.length, i, el;
+
+		function one() {
+			if (--left === 0)
+				fn();
+		}
+		if (!left)
+			return fn();
+		for (i = 0; i < urls.length; i++) {
+			el = document.createElement('script');
+			el.src = urls[i];
+			el.onload = el.onerror = one;
+			document.head.appendChild(el);
+		}
+	}
+
+	/*
+	 * A large course's index names its parts, one a module, beside it
+	 * under assets/search/.
+	 */
+	function parts(urls) {
+		var all = window.BINOME_SEARCH || [];
+		var site = form.getAttribute('data-binome-search') === 'site';
+		var out = [], i, j, c, base;
+
+		for (i = 0; i < all.length; i++) {
+			c = all[i];
+			base = site ? c.d + '/assets/' :
+			    (urls[0] || '').replace(/[^\/]*$/, '');
+			for (j = 0; j < (c.parts || []).length; j++)
+				out.push(base + c.parts[j]);
+		}
+		return out;
 	}
 
 	/* Load the indexes once, then call fn (at once if loaded). */
 	function load(fn) {
-		var urls, left, i, el;
+		var urls;
 
 		if (loading === true)
 			return fn();
@@ -62,27 +112,16 @@
 		loading = [fn];
 		urls = (form.getAttribute('data-binome-index') || '').
 		    split(' ').filter(Boolean);
-		left = urls.length;
-		function one() {
-			var l = loading;
+		scripts(urls, function () {
+			scripts(parts(urls), function () {
+				var l = loading, i;
 
-			if (--left > 0)
-				return;
-			prepare();
-			loading = true;
-			for (i = 0; i < l.length; i++)
-				l[i]();
-		}
-		if (!left) {
-			left = 1;
-			return one();
-		}
-		for (i = 0; i < urls.length; i++) {
-			el = document.createElement('script');
-			el.src = urls[i];
-			el.onload = el.onerror = one;
-			document.head.appendChild(el);
-		}
+				prepare();
+				loading = true;
+				for (i = 0; i < l.length; i++)
+					l[i]();
+			});
+		});
 	}
 
 	/* A piece of text around the first hit, with the hits marked. */

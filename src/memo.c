@@ -1,0 +1,548 @@
+/*
+ * The memo of the last build, OUT/.binome-memo: for every module and
+ * lesson page, what loading and rendering it gave.  A page whose source
+ * has the same stat is then not read again; one whose rendering would
+ * take the same things from outside its source (memo key, context,
+ * links, files) is not rendered again either: its page is kept and
+ * what it said is said again.  So one edit in ten thousand lessons
+ * costs the pages of one module.
+ *
+ * The memo goes with the state file (state.c): the state names the
+ * memo's id, so a memo from another build is never believed.  Sources
+ * changed within two seconds of their build are not recorded (their
+ * time may not show the next change).
+ *
+ * Format: "binome-memo 1\n", then varints (u) and strings (s: length
+ * plus one, 0 for none, then the bytes):
+ *	u id, then per page:
+ *	s src, u mtime, u size, u ino
+ *	load:   s title, s description, s duration, u n, n * s objective,
+ *		u weight (zigzag), u draft, u assessment, s slug,
+ *		u line, u col (of 'assessment'), u set, u pass, u attempts,
+ *		u shuffle, u show_answers, u bodyoff, u bodyline,
+ *		s said, u warnings
+ *	render: u 0 (none) or 1, then u key, u ctx, u srch, u unitkey,
+ *		u n, n * (s id, u level),
+ *		u n, n * (u kind, s path, s out, s url, s frag, u line, u col),
+ *		u n, n * (s id, u type, u points (zigzag), u graded,
+ *		u autoid, u line, u col, u statesize),
+ *		s said, u warnings
+ */
+#include <sys/stat.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+#define MEMO_FILE	".binome-memo"
+#define MEMO_MAGIC	"binome-memo 1\n"
+
+const struct memo *memo_prev;
+
+struct memo {
+	char		*data;	/* the file, which entries point into */
+	size_t		 len;
+	struct memo_page *pages;
+	size_t		 npages;
+	struct strmap	 idx;	/* src -> index in pages */
+};
+
+/* ---- reading --------------------------------------------------- */
+
+struct rd {
+	const unsigned char *p, *end;
+	int		 bad;
+};
+
+static uint64_t
+get_u(struct rd *r)
+{
+	uint64_t	 v = 0;
+	unsigned	 shift = 0;
+
+	while (!r->bad) {
+		if (r->p >= r->end || shift > 63) {
+			r->bad = 1;
+			break;
+		}
+		v |= (uint64_t)(*r->p & 0x7f) << shift;
+		if ((*r->p++ & 0x80) == 0)
+			return v;
+		shift += 7;
+	}
+	return 0;
+}
+
+static int64_t
+get_i(struct rd *r)
+{
+	uint64_t	 v = get_u(r);
+
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* A string, or NULL; with keep 0 only skipped. */
+static char *
+get_s(struct rd *r, int keep)
+{
+	uint64_t	 n = get_u(r);
+	char		*s;
+
+	if (r->bad || n == 0)
+		return NULL;
+	if (n - 1 > (uint64_t)(r->end - r->p) ||
+	    memchr(r->p, '\0', (size_t)(n - 1)) != NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = keep ? xstrndup((const char *)r->p, (size_t)(n - 1)) : NULL;
+	r->p += n - 1;
+	return s;
+}
+
+/* A count of n items of at least min bytes each. */
+static size_t
+get_n(struct rd *r, size_t min)
+{
+	uint64_t	 n = get_u(r);
+
+	if (n > (uint64_t)(r->end - r->p) / min) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+static unsigned
+get_line(struct rd *r)
+{
+	uint64_t	 v = get_u(r);
+
+	if (v > 0xffffffffu)
+		r->bad = 1;
+	return (unsigned)v;
+}
+
+/*
+ * The load part, into pg and m when pg is set; only checked otherwise.
+ */
+static void
+rd_load(struct rd *r, struct page *pg, struct module *m)
+{
+	struct page	 skip;
+	struct assessment a;
+	size_t		 i, n;
+	int		 keep = pg != NULL;
+
+	memset(&skip, 0, sizeof(skip));
+	if (pg == NULL)
+		pg = &skip;
+	memset(&a, 0, sizeof(a));
+	pg->title = get_s(r, keep);
+	pg->description = get_s(r, keep);
+	pg->duration = get_s(r, keep);
+	n = get_n(r, 1);
+	if (keep && n > 0)
+		pg->objectives = xcalloc(n, sizeof(*pg->objectives));
+	for (i = 0; i < n && !r->bad; i++) {
+		char *o = get_s(r, keep);
+
+		if (keep) {
+			pg->objectives[i] = o != NULL ? o : xstrdup("");
+			pg->nobjectives = i + 1;
+		}
+	}
+	pg->weight = (long)get_i(r);
+	pg->draft = get_u(r) != 0;
+	pg->assessment = get_u(r) != 0;
+	free(pg->slug);
+	pg->slug = get_s(r, keep);
+	pg->assesspos.file = pg->src;
+	pg->assesspos.line = get_line(r);
+	pg->assesspos.col = get_line(r);
+	a.set = get_u(r) != 0;
+	a.pass = (long)get_i(r);
+	a.attempts = (long)get_i(r);
+	a.shuffle = get_u(r) != 0;
+	a.show_answers = get_u(r) != 0;
+	if (keep && m != NULL && pg == &m->page)
+		m->assess = a;
+	pg->bodyoff = (size_t)get_u(r);
+	pg->bodyline = get_line(r);
+	pg->loadsaid = get_s(r, keep);
+	pg->loadwarn = get_line(r);
+	if (keep && pg->title == NULL)
+		pg->title = xstrdup("");
+	if (keep && pg->slug == NULL)
+		pg->slug = xstrdup("");
+}
+
+/* The render part, into pg when pg is set; only checked otherwise. */
+static void
+rd_render(struct rd *r, struct page *pg)
+{
+	struct page	 skip;
+	struct quiz	*q;
+	struct dep	*d;
+	size_t		 i, n;
+	int		 keep = pg != NULL;
+
+	memset(&skip, 0, sizeof(skip));
+	if (pg == NULL)
+		pg = &skip;
+	if (get_u(r) == 0)
+		return;
+	get_u(r);	/* key and ctx: read at load */
+	get_u(r);
+	pg->srch = get_u(r);
+	get_u(r);	/* unitkey: read at load */
+	n = get_n(r, 2);
+	if (keep && n > 0)
+		pg->heads = xcalloc(n, sizeof(*pg->heads));
+	for (i = 0; i < n && !r->bad; i++) {
+		char *id = get_s(r, keep);
+		unsigned level = get_line(r);
+
+		if (!keep)
+			continue;
+		pg->heads[i].id = id != NULL ? id : xstrdup("");
+		pg->heads[i].level = (int)level;
+		pg->nheads = i + 1;
+	}
+	n = get_n(r, 7);
+	if (keep && n > 0)
+		pg->deps = xcalloc(n, sizeof(*pg->deps));
+	for (i = 0; i < n && !r->bad; i++) {
+		struct dep none;
+
+		d = keep ? &pg->deps[i] : &none;
+		d->kind = get_u(r) == DEP_FILE ? DEP_FILE : DEP_PAGE;
+		d->path = get_s(r, keep);
+		d->out = get_s(r, keep);
+		d->url = get_s(r, keep);
+		d->frag = get_s(r, keep);
+		d->line = get_line(r);
+		d->col = get_line(r);
+		if (keep) {
+			pg->ndeps = i + 1;
+			if (d->path == NULL)
+				d->path = xstrdup("");
+		}
+	}
+	n = get_n(r, 8);
+	if (keep && n > 0)
+		pg->quizzes = xcalloc(n, sizeof(*pg->quizzes));
+	for (i = 0; i < n && !r->bad; i++) {
+		char *id = get_s(r, keep);
+		uint64_t type = get_u(r);
+
+		q = keep ? xcalloc(1, sizeof(*q)) : NULL;
+		if (type > QUIZ_REFLECT)
+			r->bad = 1;
+		if (q == NULL) {
+			get_u(r), get_u(r), get_u(r), get_u(r), get_u(r);
+			get_u(r);
+			continue;
+		}
+		q->id = id != NULL ? id : xstrdup("");
+		q->type = (enum quiztype)type;
+		q->points = (long)get_i(r);
+		q->graded = get_u(r) != 0;
+		q->autoid = get_u(r) != 0;
+		q->pos.file = pg->src;
+		q->pos.line = get_line(r);
+		q->pos.col = get_line(r);
+		q->statesize = (size_t)get_u(r);
+		q->page = pg;
+		pg->quizzes[i] = q;
+		pg->nquizzes = i + 1;
+	}
+	pg->rendersaid = get_s(r, keep);
+	pg->renderwarn = get_line(r);
+}
+
+struct memo *
+memo_parse(const char *data, size_t len, uint64_t id)
+{
+	struct memo	*m;
+	struct memo_page *e;
+	struct rd	 r;
+	size_t		 cap = 0;
+
+	if (len < sizeof(MEMO_MAGIC) - 1 ||
+	    memcmp(data, MEMO_MAGIC, sizeof(MEMO_MAGIC) - 1) != 0)
+		return NULL;
+	r.p = (const unsigned char *)data + sizeof(MEMO_MAGIC) - 1;
+	r.end = (const unsigned char *)data + len;
+	r.bad = 0;
+	if (get_u(&r) != id || r.bad || id == 0)
+		return NULL;
+	m = xcalloc(1, sizeof(*m));
+	while (r.p < r.end && !r.bad) {
+		if (m->npages == cap) {
+			cap = cap ? cap * 2 : 256;
+			m->pages = xreallocarray(m->pages, cap,
+			    sizeof(*m->pages));
+		}
+		e = &m->pages[m->npages];
+		memset(e, 0, sizeof(*e));
+		e->src = get_s(&r, 1);
+		e->mtime = get_i(&r);
+		e->size = get_u(&r);
+		e->ino = get_u(&r);
+		e->load = r.p;
+		rd_load(&r, NULL, NULL);
+		e->render = r.p;
+		if (!r.bad && r.p < r.end && *r.p == 1) {
+			struct rd k = r;
+
+			get_u(&k);
+			e->key = get_u(&k);
+			e->ctx = get_u(&k);
+			e->srch = get_u(&k);
+			e->unitkey = get_u(&k);
+		}
+		rd_render(&r, NULL);
+		e->end = r.p;
+		if (e->src == NULL)
+			r.bad = 1;
+		if (r.bad) {
+			free(e->src);
+			break;
+		}
+		strmap_put(&m->idx, e->src, (long)m->npages++);
+	}
+	if (r.bad) {
+		memo_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* OUT's memo if it is the one id names; NULL otherwise, quietly. */
+struct memo *
+memo_load(const char *outdir, uint64_t id)
+{
+	struct memo	*m;
+	char		*path, *data;
+	size_t		 len;
+	int		 quiet = diag_mute, rc;
+
+	if (id == 0)
+		return NULL;
+	path = fs_join(outdir, MEMO_FILE);
+	diag_mute = 1;
+	rc = fs_read(path, &data, &len);
+	diag_mute = quiet;
+	free(path);
+	if (rc == -1)
+		return NULL;
+	if ((m = memo_parse(data, len, id)) == NULL) {
+		free(data);
+		return NULL;
+	}
+	m->data = data;
+	m->len = len;
+	return m;
+}
+
+void
+memo_free(struct memo *m)
+{
+	size_t	 i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->npages; i++)
+		free(m->pages[i].src);
+	free(m->pages);
+	strmap_release(&m->idx);
+	free(m->data);
+	free(m);
+}
+
+/* The record of src if its stat is the recorded one. */
+const struct memo_page *
+memo_find(const struct memo *m, const char *src, const struct stat *st)
+{
+	const struct memo_page *e;
+	long		*i;
+
+	if (m == NULL || (i = strmap_get(&m->idx, src)) == NULL)
+		return NULL;
+	e = &m->pages[*i];
+	if (e->mtime != (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec || e->size != (uint64_t)st->st_size ||
+	    e->ino != (uint64_t)st->st_ino)
+		return NULL;
+	return e;
+}
+
+/* Load pg (of module m, if any) from its record, saying what it said. */
+void
+memo_loaded(struct page *pg, struct module *m, const struct memo_page *e)
+{
+	struct rd	 r = { e->load, e->render, 0 };
+
+	rd_load(&r, pg, m);
+	pg->memo = e;
+	diag_replay(pg->loadsaid, pg->loadwarn);
+}
+
+/*
+ * Its rendering as the last build's: heads, links, quizzes and what it
+ * said (md_reuse says it again).  course_unrender() undoes it.
+ */
+void
+memo_rendered(struct page *pg)
+{
+	struct rd	 r = { pg->memo->render, pg->memo->end, 0 };
+
+	rd_render(&r, pg);
+	pg->rendered = 1;
+}
+
+/* ---- writing --------------------------------------------------- */
+
+static void
+put_u(struct buf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		buf_putc(b, (int)(v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+	buf_putc(b, (int)v);
+}
+
+static void
+put_i(struct buf *b, int64_t v)
+{
+	put_u(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void
+put_s(struct buf *b, const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL) {
+		put_u(b, 0);
+		return;
+	}
+	n = strlen(s);
+	put_u(b, (uint64_t)n + 1);
+	buf_put(b, s, n);
+}
+
+static void
+put_page(struct buf *b, const struct course *c, const struct page *pg)
+{
+	const struct assessment *a;
+	struct assessment none;
+	size_t		 i;
+
+	memset(&none, 0, sizeof(none));
+	a = pg->kind == PAGE_MODULE ? &pg->module->assess : &none;
+	put_s(b, pg->src);
+	put_i(b, pg->mtime);
+	put_u(b, pg->size);
+	put_u(b, pg->ino);
+	put_s(b, pg->title);
+	put_s(b, pg->description);
+	put_s(b, pg->duration);
+	put_u(b, pg->nobjectives);
+	for (i = 0; i < pg->nobjectives; i++)
+		put_s(b, pg->objectives[i]);
+	put_i(b, pg->weight);
+	put_u(b, (uint64_t)pg->draft);
+	put_u(b, (uint64_t)pg->assessment);
+	put_s(b, pg->slug);
+	put_u(b, pg->assesspos.line);
+	put_u(b, pg->assesspos.col);
+	put_u(b, (uint64_t)a->set);
+	put_i(b, a->pass);
+	put_i(b, a->attempts);
+	put_u(b, (uint64_t)a->shuffle);
+	put_u(b, (uint64_t)a->show_answers);
+	put_u(b, pg->bodyoff);
+	put_u(b, pg->bodyline);
+	put_s(b, pg->loadsaid);
+	put_u(b, pg->loadwarn);
+	if (!pg->rendered) {
+		put_u(b, 0);
+		return;
+	}
+	put_u(b, 1);
+	put_u(b, c->memokey);
+	put_u(b, pg->ctx);
+	put_u(b, pg->srch);
+	put_u(b, pg->unitkey);
+	put_u(b, pg->nheads);
+	for (i = 0; i < pg->nheads; i++) {
+		put_s(b, pg->heads[i].id);
+		put_u(b, (uint64_t)pg->heads[i].level);
+	}
+	put_u(b, pg->ndeps);
+	for (i = 0; i < pg->ndeps; i++) {
+		const struct dep *d = &pg->deps[i];
+
+		put_u(b, d->kind);
+		put_s(b, d->path);
+		put_s(b, d->out);
+		put_s(b, d->url);
+		put_s(b, d->frag);
+		put_u(b, d->line);
+		put_u(b, d->col);
+	}
+	put_u(b, pg->nquizzes);
+	for (i = 0; i < pg->nquizzes; i++) {
+		const struct quiz *q = pg->quizzes[i];
+
+		put_s(b, q->id);
+		put_u(b, q->type);
+		put_i(b, q->points);
+		put_u(b, (uint64_t)q->graded);
+		put_u(b, (uint64_t)q->autoid);
+		put_u(b, q->pos.line);
+		put_u(b, q->pos.col);
+		put_u(b, q->statesize);
+	}
+	put_s(b, pg->rendersaid);
+	put_u(b, pg->renderwarn);
+}
+
+/*
+ * Write the memo of a good build of cs, as id, atomically; on failure
+ * none is left (the next build is then a full one).
+ */
+int
+memo_save(const char *outdir, uint64_t id, struct course *const *cs,
+    size_t n)
+{
+	struct buf	 b = BUF_INIT;
+	char		*path, *tmp;
+	size_t		 i, k;
+	int		 rc = -1;
+
+	buf_puts(&b, MEMO_MAGIC);
+	put_u(&b, id);
+	for (i = 0; i < n; i++)
+		for (k = 1; k < cs[i]->npages; k++)
+			if (cs[i]->pages[k]->mtime != 0)
+				put_page(&b, cs[i], cs[i]->pages[k]);
+	path = fs_join(outdir, MEMO_FILE);
+	tmp = xasprintf("%s.tmp", path);
+	if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
+		rc = 0;
+	else {
+		unlink(tmp);
+		unlink(path);
+	}
+	buf_release(&b);
+	free(tmp);
+	free(path);
+	return rc;
+}
