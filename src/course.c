@@ -388,13 +388,47 @@ bymod(const void *a, const void *b)
 	return strcmp(x->page.src, y->page.src);
 }
 
+const struct state *course_seen;
+
+/*
+ * lstat, from what the build's walk of its inputs saw when it can: ten
+ * thousand lessons are then not asked about twice.
+ */
+static int
+known(const char *path, struct stat *st)
+{
+	if (course_seen != NULL && state_lstat(course_seen, path, st) == 0)
+		return 0;
+	return lstat(path, st);
+}
+
+static int
+isdir(const char *path)
+{
+	struct stat	 st;
+
+	if (known(path, &st) == -1)
+		return 0;
+	return S_ISLNK(st.st_mode) ? fs_isdir(path) : S_ISDIR(st.st_mode);
+}
+
+static int
+isfile(const char *path)
+{
+	struct stat	 st;
+
+	if (known(path, &st) == -1)
+		return 0;
+	return S_ISLNK(st.st_mode) ? fs_isfile(path) : S_ISREG(st.st_mode);
+}
+
 /* Refuse links that lead outside the course; lstat, not stat. */
 static int
 islink(const char *path)
 {
 	struct stat	 st;
 
-	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	return known(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
 static int
@@ -404,23 +438,23 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 	size_t		 n, i;
 	struct page	*l;
 	struct stat	 st;
-	int		 rc, link, isdir;
+	int		 rc, link, dir;
 
-	rc = loadpage(c, &m->page, m, IN_MODULE,
-	    stat(m->page.src, &st) == 0 ? &st : NULL);
+	rc = loadpage(c, &m->page, m, IN_MODULE, known(m->page.src, &st) == 0 &&
+	    S_ISREG(st.st_mode) ? &st : NULL);
 	if ((names = fs_list(m->page.srcdir, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		path = fs_join(m->page.srcdir, names[i]);
 		idx = NULL;
 		/* One lstat a lesson: what it points to only for a link. */
-		if (lstat(path, &st) == -1)
+		if (known(path, &st) == -1)
 			st.st_mode = 0;
 		link = S_ISLNK(st.st_mode);
-		isdir = link ? fs_isdir(path) : S_ISDIR(st.st_mode);
+		dir = link ? fs_isdir(path) : S_ISDIR(st.st_mode);
 		if (names[i][0] == '.' || strcmp(names[i], "_index.md") == 0 ||
-		    (isdir && !fs_isfile(idx = fs_join(path, "index.md"))) ||
-		    (!isdir && (strlen(names[i]) < 4 ||
+		    (dir && !isfile(idx = fs_join(path, "index.md"))) ||
+		    (!dir && (strlen(names[i]) < 4 ||
 		    strcmp(names[i] + strlen(names[i]) - 3, ".md") != 0))) {
 			free(idx);
 			free(path);
@@ -441,7 +475,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		l->src = idx != NULL ? idx : xstrdup(path);
 		l->slug = fileslug(names[i]);
 		free(path);
-		if (loadpage(c, l, m, IN_LESSON, isdir ? NULL : &st) == -1)
+		if (loadpage(c, l, m, IN_LESSON, dir ? NULL : &st) == -1)
 			rc = -1;
 		if (l->draft && !o->drafts) {
 			page_release(l);
@@ -568,7 +602,7 @@ course_load(const char *dir, const struct opts *o)
 		path = fs_join(dir, names[i]);
 		idx = fs_join(path, "_index.md");
 		if (names[i][0] == '.' || strcmp(names[i], "theme") == 0 ||
-		    !fs_isdir(path) || !fs_isfile(idx)) {
+		    !isdir(path) || !isfile(idx)) {
 			free(idx);
 			free(path);
 			continue;

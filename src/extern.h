@@ -338,6 +338,8 @@ struct opts {
 	int		 jobs;	/* -j: threads at work, 0 = one per core */
 };
 
+extern const struct state *course_seen;	/* while loading: inputs walked */
+
 struct course	*course_load(const char *dir, const struct opts *);
 int		 course_read(struct page *);
 void		 course_unrender(struct page *);
@@ -513,6 +515,7 @@ struct inrec {
 	char		*path;
 	int64_t		 mtime;	/* ns */
 	uint64_t	 size, ino;
+	unsigned	 mode;	/* this build's only */
 };
 
 struct outrec {
@@ -528,6 +531,7 @@ struct state {
 	struct outrec	*out;
 	size_t		 nout, capout;
 	struct strmap	 outidx;
+	struct strmap	 inidx;	/* this build's: path -> index in in */
 	struct buf	 said;
 	size_t		 courses, pages, packages;
 	unsigned	 warnings;
@@ -545,6 +549,7 @@ void		 state_free(struct state *);
 void		 state_walk(struct state *, const char *path);
 void		 state_out(struct state *, const char *, uint64_t, uint64_t);
 const struct outrec *state_find(const struct state *, const char *);
+int		 state_lstat(const struct state *, const char *, struct stat *);
 
 /* output.c ---------------------------------------------------------- */
 

@@ -15,6 +15,14 @@ hash(const char *s)
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	/*
+	 * FNV's low bits, the ones a slot takes, mix poorly (a multiply
+	 * carries upwards only): paths that differ late would crowd
+	 * together.  Fold the high bits in (murmur3's finaliser).
+	 */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 

@@ -575,9 +575,13 @@ hnum(struct hash *h, uint64_t v)
 	hash_add(h, &v, sizeof(v));
 }
 
-/* What the pages of other modules show of m: see ctxkey(). */
+/*
+ * What pages show of module m: all of it in its own pages (lessons
+ * with their descriptions), only its line and its lessons' titles in
+ * the contents of others (and not even those in a large course).
+ */
 static uint64_t
-modkey(const struct module *m)
+modkey(const struct module *m, int others, int lessons)
 {
 	const struct page *l;
 	struct hash	 h;
@@ -585,13 +589,15 @@ modkey(const struct module *m)
 
 	hash_init(&h);
 	hnum(&h, m->index);
-	for (i = 0; i <= m->nlessons; i++) {
+	for (i = 0; i <= (lessons ? m->nlessons : 0); i++) {
 		l = i == 0 ? &m->page : m->lessons[i - 1];
 		hstr(&h, l->title);
 		hstr(&h, l->out);
 		hnum(&h, l->index);
-		hstr(&h, l->description);
-		hstr(&h, l->duration);
+		if (!others) {
+			hstr(&h, l->description);
+			hstr(&h, l->duration);
+		}
 	}
 	return hash_end(&h);
 }
@@ -614,8 +620,8 @@ contexts(struct course *c)
 	mk = xcalloc(c->nmodules + 1, sizeof(*mk));
 	hash_init(&h);
 	for (i = 0; i < c->nmodules; i++) {
-		mk[i] = modkey(c->modules[i]);
-		hnum(&h, mk[i]);
+		mk[i] = modkey(c->modules[i], 0, 1);
+		hnum(&h, modkey(c->modules[i], 1, c->npages <= TOC_FULL));
 	}
 	all = hash_end(&h);
 	for (i = 1; i < c->npages; i++) {
@@ -1146,9 +1152,11 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 		lib_preload(LIB_ZIP);
 
 	memo_prev = memo;
+	course_seen = o->check ? NULL : &now;
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
 	memo_prev = NULL;
+	course_seen = NULL;
 	stage("load");
 	for (i = 0; i < n; i++)
 		progress.total += cs[i]->npages;

@@ -59,6 +59,7 @@ state_free(struct state *s)
 	free(s->in);
 	free(s->out);
 	strmap_release(&s->outidx);
+	strmap_release(&s->inidx);
 	buf_release(&s->said);
 	memset(s, 0, sizeof(*s));
 }
@@ -88,6 +89,8 @@ add_in(struct state *s, const char *path, const struct stat *st)
 	    st->st_mtim.tv_nsec;
 	r->size = (uint64_t)st->st_size;
 	r->ino = (uint64_t)st->st_ino;
+	r->mode = (unsigned)st->st_mode;
+	strmap_put(&s->inidx, path, (long)(s->nin - 1));
 	/*
 	 * Changed within the last two seconds: a change in the same tick
 	 * of the file system's clock, same size, would not show.  Then
@@ -123,6 +126,28 @@ state_find(const struct state *s, const char *path)
 	long	*i = strmap_get(&s->outidx, path);
 
 	return i != NULL ? &s->out[*i] : NULL;
+}
+
+/*
+ * What this build's walk saw of path (lstat's mode, times, size and
+ * inode), without asking again; -1 when it was not walked.
+ */
+int
+state_lstat(const struct state *s, const char *path, struct stat *st)
+{
+	const struct inrec	*r;
+	long			*i;
+
+	if ((i = strmap_get(&s->inidx, path)) == NULL)
+		return -1;
+	r = &s->in[*i];
+	memset(st, 0, sizeof(*st));
+	st->st_mode = (mode_t)r->mode;
+	st->st_mtim.tv_sec = (time_t)(r->mtime / 1000000000);
+	st->st_mtim.tv_nsec = (long)(r->mtime % 1000000000);
+	st->st_size = (off_t)r->size;
+	st->st_ino = (ino_t)r->ino;
+	return 0;
 }
 
 /* Record path and, for a directory, everything under it. */

@@ -93,6 +93,15 @@ zipcat_free(struct zipcat *z)
 	free(z);
 }
 
+static int
+byoff(const void *a, const void *b)
+{
+	const struct zrec *x = *(const struct zrec *const *)a;
+	const struct zrec *y = *(const struct zrec *const *)b;
+
+	return x->loff < y->loff ? -1 : x->loff > y->loff;
+}
+
 /* Index the zip at path; NULL when it cannot be joined so. */
 struct zipcat *
 zipcat_open(const char *path)
@@ -131,21 +140,45 @@ zipcat_open(const char *path)
 		len = 46 + (size_t)le16(p + 28) + le16(p + 30) + le16(p + 32);
 		if ((size_t)(end - p) < len)
 			goto no;
-		csize = le32(p + 20);
 		z->r[i].cd = p;
 		z->r[i].cdlen = len;
 		z->r[i].loff = le32(p + 42);
-		if (readat(z->fd, lh, sizeof(lh), z->r[i].loff) == -1 ||
-		    le32(lh) != 0x04034b50)
-			goto no;
-		z->r[i].llen = 30 + (uint64_t)le16(lh + 26) + le16(lh + 28) +
-		    csize;
-		if (z->r[i].loff + z->r[i].llen > cdoff)
-			goto no;
 		name = xstrndup((const char *)p + 46, le16(p + 28));
 		strmap_put(&z->names, name, (long)i);
 		free(name);
 		p += len;
+	}
+	/*
+	 * The local records lie end to end, from 0 to the central
+	 * directory: each runs to the next one.  Reading the headers one
+	 * by one would cost a read per entry; a record whose length does
+	 * not fit its header, name and data (with at most 64 KiB of extra
+	 * field), or a gap, means a zip not made so: no.
+	 */
+	if (n > 0) {
+		struct zrec **by = xcalloc(n, sizeof(*by));
+
+		for (i = 0; i < n; i++)
+			by[i] = &z->r[i];
+		qsort(by, n, sizeof(*by), byoff);
+		for (i = 0; i < n; i++) {
+			uint32_t next = i + 1 < n ? by[i + 1]->loff : cdoff;
+			uint64_t min;
+
+			csize = le32(by[i]->cd + 20);
+			min = 30 + (uint64_t)le16(by[i]->cd + 28) + csize;
+			if ((i == 0 && by[i]->loff != 0) || next < by[i]->loff ||
+			    next - by[i]->loff < min ||
+			    next - by[i]->loff - min > 0xffff)
+				break;
+			by[i]->llen = next - by[i]->loff;
+		}
+		free(by);
+		if (i < n)
+			goto no;
+		if (readat(z->fd, lh, sizeof(lh), 0) == -1 ||
+		    le32(lh) != 0x04034b50)
+			goto no;
 	}
 	z->n = n;
 	return z;
