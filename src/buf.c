@@ -2,11 +2,17 @@
  * Growable byte buffers and allocation wrappers that abort on failure,
  * so that stage code has no out-of-memory paths.
  */
+#include <sys/mman.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "extern.h"
 
@@ -256,4 +262,40 @@ hash_bytes(const void *data, size_t len)
 	hash_init(&h);
 	hash_add(&h, data, len);
 	return hash_end(&h);
+}
+
+/*
+ * For a large build: a first touch of a page costs some 12 µs on the
+ * virtual machines we measure on, and a 2 MiB page little more than a
+ * 4 KiB one, so a build that touches 40 MB of heap would spend more
+ * time in faults than at work.  From here on the heap grows in steps of
+ * 64 MiB where the kernel may use huge pages (transparent huge pages,
+ * "madvise" on Debian), and large blocks come from it.  A small build
+ * does without: zeroing a huge page would cost it more than it saves.
+ */
+void
+mem_huge(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	const uintptr_t	 huge = (uintptr_t)2 << 20;
+	uintptr_t	 from, to;
+	void *volatile	 p;	/* not optimised away */
+	static int	 done;
+
+	if (done++)
+		return;
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	mallopt(M_TOP_PAD, 64 << 20);
+	/* A block larger than the top: the heap grows, by the pad. */
+	from = (uintptr_t)sbrk(0);
+	p = malloc(1 << 20);
+	free(p);
+	to = (uintptr_t)sbrk(0);
+	from = (from + huge - 1) & ~(huge - 1);
+#ifdef MADV_HUGEPAGE
+	if (to > from && from != (uintptr_t)-1)
+		madvise((void *)from, to - from, MADV_HUGEPAGE);
+#endif
+#endif
 }

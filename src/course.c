@@ -422,6 +422,18 @@ isfile(const char *path)
 	return S_ISLNK(st.st_mode) ? fs_isfile(path) : S_ISREG(st.st_mode);
 }
 
+/* fs_list, from the walk when it can. */
+static char **
+list(const char *dir, size_t *np)
+{
+	char	**v;
+
+	if (course_seen != NULL &&
+	    (v = state_list(course_seen, dir, np)) != NULL)
+		return v;
+	return fs_list(dir, np);
+}
+
 /* Refuse links that lead outside the course; lstat, not stat. */
 static int
 islink(const char *path)
@@ -442,7 +454,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 
 	rc = loadpage(c, &m->page, m, IN_MODULE, known(m->page.src, &st) == 0 &&
 	    S_ISREG(st.st_mode) ? &st : NULL);
-	if ((names = fs_list(m->page.srcdir, &n)) == NULL)
+	if ((names = list(m->page.srcdir, &n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
 		path = fs_join(m->page.srcdir, names[i]);
@@ -596,7 +608,7 @@ course_load(const char *dir, const struct opts *o)
 	else
 		free(path);
 
-	if ((names = fs_list(dir, &n)) == NULL)
+	if ((names = list(dir, &n)) == NULL)
 		return c;
 	for (i = 0; i < n; i++) {
 		path = fs_join(dir, names[i]);

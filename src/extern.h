@@ -48,6 +48,7 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 mem_huge(void);
 
 /* map.c ------------------------------------------------------------- */
 
@@ -136,6 +137,7 @@ int	 fs_isdir(const char *);
 int	 fs_isfile(const char *);
 int	 fs_inside(const char *, const char *);
 char	**fs_list(const char *, size_t *);
+char	**fs_list_quiet(const char *, size_t *);
 void	 fs_list_free(char **, size_t);
 
 /* escape.c ---------------------------------------------------------- */
@@ -532,6 +534,12 @@ struct state {
 	size_t		 nout, capout;
 	struct strmap	 outidx;
 	struct strmap	 inidx;	/* this build's: path -> index in in */
+	struct inrec	*odir;	/* output directories, by mtime */
+	size_t		 nodir;
+	struct strmap	 odiridx;	/* path -> index in odir */
+	struct strmap	 lsidx;	/* this build's: directory -> index in ls */
+	char		***ls;	/* the names in each directory walked */
+	size_t		*nls, nlist;
 	struct buf	 said;
 	size_t		 courses, pages, packages;
 	unsigned	 warnings;
@@ -541,6 +549,7 @@ struct state {
 };
 
 int		 state_load(struct state *, const char *outdir);
+int		 state_large(const char *outdir);
 int		 state_parse(struct state *, char *);
 int		 state_fresh(const struct state *, const char *outdir);
 int		 state_save(const struct state *, const char *outdir);
@@ -550,6 +559,10 @@ void		 state_walk(struct state *, const char *path);
 void		 state_out(struct state *, const char *, uint64_t, uint64_t);
 const struct outrec *state_find(const struct state *, const char *);
 int		 state_lstat(const struct state *, const char *, struct stat *);
+char		**state_list(const struct state *, const char *, size_t *);
+void		 state_outdirs(struct state *, const char *);
+int		 state_outdir_same(const struct state *, const char *,
+		    const char *);
 
 /* output.c ---------------------------------------------------------- */
 
@@ -568,6 +581,7 @@ struct output {
 	struct writer	*writer;
 	struct ofile	*files;
 	size_t		 nfiles, capfiles, nchanged;
+	struct strmap	 dirsame;	/* output directory -> as left, 1 or 0 */
 };
 
 char		*output_staged(const struct output *, const char *);
@@ -577,7 +591,7 @@ int		 output_copy(struct output *, const char *, const char *);
 void		 output_staged_done(struct output *, const char *, uint64_t,
 		    uint64_t);
 int		 output_fresh(struct output *, const char *, uint64_t);
-int		 output_has(const struct output *, const char *);
+int		 output_has(struct output *, const char *);
 void		 output_keep(struct output *, const char *);
 char		*output_previous(const struct output *, const char *);
 int		 output_commit(struct output *);

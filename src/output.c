@@ -41,15 +41,24 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 
 /* The last build's record of rel, if the file is still as it left it. */
 static const struct outrec *
-present(const struct output *w, const char *rel)
+present(struct output *w, const char *rel)
 {
 	const struct outrec	*r;
 	struct stat		 st;
 	char			*p;
+	long			*k;
 	int			 ok;
 
 	if (!w->incremental || (r = state_find(&w->prev, rel)) == NULL)
 		return NULL;
+	/* Its directory as the last build left it: so is the file. */
+	p = fs_dirname(rel);
+	if ((k = strmap_get(&w->dirsame, p)) == NULL)
+		k = strmap_put(&w->dirsame, p,
+		    state_outdir_same(&w->prev, w->dir, p));
+	free(p);
+	if (*k)
+		return r;
 	p = fs_join(w->dir, rel);
 	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
 	free(p);
@@ -61,7 +70,7 @@ present(const struct output *w, const char *rel)
  * is still there as it left it; NULL otherwise.
  */
 static const struct outrec *
-unchanged(const struct output *w, const char *rel, uint64_t hash)
+unchanged(struct output *w, const char *rel, uint64_t hash)
 {
 	const struct outrec	*r = present(w, rel);
 
@@ -70,7 +79,7 @@ unchanged(const struct output *w, const char *rel, uint64_t hash)
 
 /* Is the last build's rel still there, to be kept (output_keep)? */
 int
-output_has(const struct output *w, const char *rel)
+output_has(struct output *w, const char *rel)
 {
 	return present(w, rel) != NULL;
 }
@@ -87,7 +96,7 @@ output_keep(struct output *w, const char *rel)
 
 /* Did the last build make rel with these bytes?  Then no writing. */
 static int
-kept(const struct output *w, const char *rel, uint64_t hash, uint64_t size)
+kept(struct output *w, const char *rel, uint64_t hash, uint64_t size)
 {
 	const struct outrec	*r = unchanged(w, rel, hash);
 
@@ -293,4 +302,5 @@ output_release(struct output *w)
 	free(w->files);
 	w->files = NULL;
 	w->nfiles = w->capfiles = w->nchanged = 0;
+	strmap_release(&w->dirsame);
 }

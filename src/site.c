@@ -23,6 +23,8 @@
 #define TOC_FULL	300
 /* up to this many modules, every module. */
 #define TOC_MODULES	50
+/* Over this many inputs, a build is large (mem_huge). */
+#define LARGE_INPUTS	2000
 /* Over this many pages, the search index is one file per module. */
 #define SPLIT_PAGES	300
 
@@ -1116,6 +1118,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			goto end;
 		w.dir = xstrdup(o->out);
 		key = buildkey(dirs, ndirs, o);
+		if (state_large(o->out))
+			mem_huge();
 		if (state_load(&w.prev, o->out) == 0 && w.prev.key == key) {
 			if (state_fresh(&w.prev, o->out)) {
 				/* Nothing changed: say what was said. */
@@ -1140,6 +1144,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			state_walk(&now, o->theme);
 		if (o->schemas != NULL)
 			state_walk(&now, o->schemas);
+		if (now.nin > LARGE_INPUTS)
+			mem_huge();
 		stage("inputs");
 		w.tmp = fs_join(o->out, ".binome-tmp");
 		fs_rmtree(w.tmp);	/* left by an interrupted build */
@@ -1173,6 +1179,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			for (i = 0; i < w.nfiles; i++)
 				state_out(&now, w.files[i].rel,
 				    w.files[i].hash, w.files[i].size);
+			state_outdirs(&now, o->out);
 			now.courses = n;
 			now.pages = progress.total;
 			now.packages = progress.packages;

@@ -13,6 +13,7 @@
  *	key HASH
  *	in MTIME_NS SIZE INODE PATH
  *	out HASH SIZE PATH	(relative to the output directory)
+ *	odir MTIME_NS PATH	(a directory of outputs, after the build)
  *	note COURSES PAGES PACKAGES WARNINGS
  *	racy			(an input changed just before: check all)
  *	memo ID			(the memo saved with it, memo.c)
@@ -20,7 +21,6 @@
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,10 +56,19 @@ state_free(struct state *s)
 		free(s->in[i].path);
 	for (i = 0; i < s->nout; i++)
 		free(s->out[i].path);
+	for (i = 0; i < s->nodir; i++)
+		free(s->odir[i].path);
+	free(s->odir);
+	strmap_release(&s->odiridx);
 	free(s->in);
 	free(s->out);
 	strmap_release(&s->outidx);
 	strmap_release(&s->inidx);
+	strmap_release(&s->lsidx);
+	for (i = 0; i < s->nlist; i++)
+		fs_list_free(s->ls[i], s->nls[i]);
+	free(s->ls);
+	free(s->nls);
 	buf_release(&s->said);
 	memset(s, 0, sizeof(*s));
 }
@@ -155,9 +164,8 @@ void
 state_walk(struct state *s, const char *path)
 {
 	struct stat	 st;
-	DIR		*d;
-	struct dirent	*e;
-	char		*p;
+	char		*p, **names;
+	size_t		 i, n;
 
 	if (lstat(path, &st) == -1) {
 		s->bad = 1;
@@ -166,18 +174,99 @@ state_walk(struct state *s, const char *path)
 	add_in(s, path, &st);
 	if (!S_ISDIR(st.st_mode))
 		return;
-	if ((d = opendir(path)) == NULL) {
+	if ((names = fs_list_quiet(path, &n)) == NULL) {
 		s->bad = 1;
 		return;
 	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		p = fs_join(path, e->d_name);
+	/* Kept for the loading that follows (state_list). */
+	s->ls = xreallocarray(s->ls, s->nlist + 1, sizeof(*s->ls));
+	s->nls = xreallocarray(s->nls, s->nlist + 1, sizeof(*s->nls));
+	s->ls[s->nlist] = names;
+	s->nls[s->nlist] = n;
+	strmap_put(&s->lsidx, path, (long)s->nlist++);
+	for (i = 0; i < n; i++) {
+		p = fs_join(path, names[i]);
 		state_walk(s, p);
 		free(p);
 	}
-	closedir(d);
+}
+
+static void
+add_odir(struct state *s, const char *path, int64_t mtime)
+{
+	s->odir = xreallocarray(s->odir, s->nodir + 1, sizeof(*s->odir));
+	memset(&s->odir[s->nodir], 0, sizeof(*s->odir));
+	s->odir[s->nodir].path = xstrdup(path);
+	s->odir[s->nodir].mtime = mtime;
+	strmap_put(&s->odiridx, path, (long)s->nodir++);
+}
+
+static int64_t
+mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/*
+ * Record the time of every directory that holds outputs, as the build
+ * leaves it: removing or adding a file changes its directory's time,
+ * so the next build learns that an output went missing from a stat a
+ * directory, not a stat a file.
+ */
+void
+state_outdirs(struct state *s, const char *outdir)
+{
+	struct stat	 st;
+	char		*d, *p;
+	size_t		 i;
+
+	for (i = 0; i < s->nout; i++) {
+		d = fs_dirname(s->out[i].path);
+		if (strmap_get(&s->odiridx, d) == NULL) {
+			p = fs_join(outdir, d);
+			if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+				add_odir(s, d, mtime_ns(&st));
+			else
+				add_odir(s, d, -1);	/* never the same */
+			free(p);
+		}
+		free(d);
+	}
+}
+
+/* Is the output directory dir (relative) as the last build left it? */
+int
+state_outdir_same(const struct state *s, const char *outdir, const char *dir)
+{
+	struct stat	 st;
+	long		*k;
+	char		*p;
+	int		 ok;
+
+	if ((k = strmap_get(&s->odiridx, dir)) == NULL)
+		return 0;
+	p = fs_join(outdir, dir);
+	ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    mtime_ns(&st) == s->odir[*k].mtime;
+	free(p);
+	return ok;
+}
+
+/* A copy of the names the walk found in directory path, or NULL. */
+char **
+state_list(const struct state *s, const char *path, size_t *np)
+{
+	char	**v;
+	long	*k;
+	size_t	 i;
+
+	if ((k = strmap_get(&s->lsidx, path)) == NULL)
+		return NULL;
+	*np = s->nls[*k];
+	v = xcalloc(*np + 1, sizeof(*v));
+	for (i = 0; i < *np; i++)
+		v[i] = xstrdup(s->ls[*k][i]);
+	return v;
 }
 
 static char *
@@ -228,6 +317,11 @@ state_parse(struct state *s, char *data)
 			r->size = b;
 			r->ino = c;
 			r->path = xstrdup(sp + 1);
+		} else if (strncmp(line, "odir ", 5) == 0) {
+			if (sscanf(line + 5, "%lld", (long long *)&a) != 1 ||
+			    (sp = strchr(line + 5, ' ')) == NULL)
+				goto bad;
+			add_odir(s, sp + 1, (int64_t)(long long)a);
 		} else if (strncmp(line, "out ", 4) == 0) {
 			if (sscanf(line + 4, "%llx %llu", &a, &b) != 2 ||
 			    (sp = strchr(line + 4, ' ')) == NULL ||
@@ -241,6 +335,19 @@ state_parse(struct state *s, char *data)
 bad:
 	state_free(s);
 	return -1;
+}
+
+/* Was the last build into OUT a large one (over 256 KB of record)? */
+int
+state_large(const char *outdir)
+{
+	struct stat	 st;
+	char		*path = statepath(outdir);
+	int		 large;
+
+	large = stat(path, &st) == 0 && st.st_size > 256 * 1024;
+	free(path);
+	return large;
 }
 
 /* Read OUT's record; -1 (quietly) when there is none worth trusting. */
@@ -287,7 +394,10 @@ state_fresh(const struct state *s, const char *outdir)
 		    (uint64_t)st.st_size == r->size &&
 		    (uint64_t)st.st_ino == r->ino;
 	}
-	for (i = 0; ok && i < s->nout; i++) {
+	/* The outputs: by their directories, or one by one. */
+	for (i = 0; ok && i < s->nodir; i++)
+		ok = state_outdir_same(s, outdir, s->odir[i].path);
+	for (i = 0; ok && s->nodir == 0 && i < s->nout; i++) {
 		p = fs_join(outdir, s->out[i].path);
 		ok = stat(p, &st) == 0 && (uint64_t)st.st_size ==
 		    s->out[i].size;
@@ -331,6 +441,9 @@ state_save(const struct state *s, const char *outdir)
 	for (i = 0; i < s->nout; i++)
 		buf_printf(&b, "out %016" PRIx64 " %" PRIu64 " %s\n",
 		    s->out[i].hash, s->out[i].size, s->out[i].path);
+	for (i = 0; i < s->nodir; i++)
+		buf_printf(&b, "odir %" PRId64 " %s\n", s->odir[i].mtime,
+		    s->odir[i].path);
 	if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
 		rc = 0;
 	else {
