@@ -86,7 +86,7 @@ check: deps
 
 # Fuzz targets: libFuzzer with clang (`make fuzz`, FUZZTIME seconds
 # each), and a replay of every corpus file without it (`make check`).
-FUZZ	 = frontmatter template lesson quiz state zipcat
+FUZZ	 = frontmatter template lesson quiz state zipcat memo
 FUZZTIME ?= 60
 replay: $(LIBOBJS)
 	@mkdir -p $(O)/fuzz

@@ -557,7 +557,7 @@ void		 state_remove(const char *outdir);
 void		 state_free(struct state *);
 void		 state_walk(struct state *, const char *path);
 void		 state_out(struct state *, const char *, uint64_t, uint64_t);
-const struct outrec *state_find(const struct state *, const char *);
+const struct outrec *state_find(struct state *, const char *);
 int		 state_lstat(const struct state *, const char *, struct stat *);
 char		**state_list(const struct state *, const char *, size_t *);
 void		 state_outdirs(struct state *, const char *);
@@ -593,7 +593,7 @@ void		 output_staged_done(struct output *, const char *, uint64_t,
 int		 output_fresh(struct output *, const char *, uint64_t);
 int		 output_has(struct output *, const char *);
 void		 output_keep(struct output *, const char *);
-char		*output_previous(const struct output *, const char *);
+char		*output_previous(struct output *, const char *);
 int		 output_commit(struct output *);
 void		 output_release(struct output *);
 
@@ -659,6 +659,7 @@ extern const struct memo *memo_prev;	/* while loading: the last build's */
 struct memo	*memo_load(const char *outdir, uint64_t id);
 struct memo	*memo_parse(const char *, size_t, uint64_t id);
 void		 memo_free(struct memo *);
+const struct memo_page *memo_nth(const struct memo *, size_t);
 const struct memo_page *memo_find(const struct memo *, const char *,
 		    const struct stat *);
 void		 memo_loaded(struct page *, struct module *,

@@ -364,6 +364,13 @@ memo_free(struct memo *m)
 	free(m);
 }
 
+/* The nth record, or NULL (for the fuzzer). */
+const struct memo_page *
+memo_nth(const struct memo *m, size_t n)
+{
+	return n < m->npages ? &m->pages[n] : NULL;
+}
+
 /* The record of src if its stat is the recorded one. */
 const struct memo_page *
 memo_find(const struct memo *m, const char *src, const struct stat *st)

@@ -193,7 +193,7 @@ output_fresh(struct output *w, const char *rel, uint64_t key)
 
 /* The zip the last build left at rel, to copy unchanged entries from. */
 char *
-output_previous(const struct output *w, const char *rel)
+output_previous(struct output *w, const char *rel)
 {
 	char	*p;
 
@@ -258,15 +258,22 @@ output_commit(struct output *w)
 	struct strmap	 now = { NULL, NULL, 0, 0 };
 	char		*from, *to, *dir;
 	size_t		 i;
-	int		 rc = 0;
+	int		 rc = 0, gone;
 
 	if (!w->incremental)
 		return swap(w, "site") == -1 || swap(w, "scorm") == -1 ?
 		    -1 : 0;
-	/* Removals first: a file may give way to a directory. */
-	for (i = 0; i < w->nfiles; i++)
-		strmap_put(&now, w->files[i].rel, 1);
-	for (i = 0; i < w->prev.nout; i++) {
+	/*
+	 * Removals first: a file may give way to a directory.  Mostly a
+	 * build makes the files of the last one, in the same order.
+	 */
+	for (i = 0; i < w->nfiles && i < w->prev.nout; i++)
+		if (strcmp(w->files[i].rel, w->prev.out[i].path) != 0)
+			break;
+	if ((gone = i < w->prev.nout))
+		for (i = 0; i < w->nfiles; i++)
+			strmap_put(&now, w->files[i].rel, 1);
+	for (i = 0; gone && i < w->prev.nout; i++) {
 		if (strmap_get(&now, w->prev.out[i].path) != NULL)
 			continue;
 		to = fs_join(w->dir, w->prev.out[i].path);

@@ -126,14 +126,20 @@ state_out(struct state *s, const char *path, uint64_t hash, uint64_t size)
 	r->path = xstrdup(path);
 	r->hash = hash;
 	r->size = size;
-	strmap_put(&s->outidx, path, (long)s->nout++);
+	s->nout++;
 }
 
+/* The last build's record of path; indexes them on first use. */
 const struct outrec *
-state_find(const struct state *s, const char *path)
+state_find(struct state *s, const char *path)
 {
-	long	*i = strmap_get(&s->outidx, path);
+	long	*i;
+	size_t	 k;
 
+	if (s->outidx.n == 0)
+		for (k = 0; k < s->nout; k++)
+			strmap_put(&s->outidx, s->out[k].path, (long)k);
+	i = strmap_get(&s->outidx, path);
 	return i != NULL ? &s->out[*i] : NULL;
 }
 
@@ -276,6 +282,34 @@ statepath(const char *outdir)
 }
 
 /*
+ * A number in base 10 or 16 and the space after it, at *p; sscanf
+ * would take a tenth of a large build's time.
+ */
+static int
+num(char **p, int base, unsigned long long *v)
+{
+	char	*s = *p;
+	int	 d;
+
+	*v = 0;
+	for (; *s != ' '; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else
+			return -1;
+		if (*v > (~0ULL - (unsigned)d) / (unsigned)base)
+			return -1;
+		*v = *v * (unsigned)base + (unsigned)d;
+	}
+	if (s == *p)
+		return -1;
+	*p = s + 1;
+	return 0;
+}
+
+/*
  * Parse a record (data, NUL-terminated, is cut up in place); -1 when it
  * is not one written by this version, or damaged.
  */
@@ -285,6 +319,7 @@ state_parse(struct state *s, char *data)
 	char		*line, *next, *sp;
 	struct inrec	*r;
 	unsigned long long a, b, c;
+	int		 neg;
 
 	memset(s, 0, sizeof(*s));
 	if (strncmp(data, "binome-state 1\n", 15) != 0)
@@ -307,27 +342,27 @@ state_parse(struct state *s, char *data)
 			    &s->pages, &s->packages, &s->warnings) != 4)
 				goto bad;
 		} else if (strncmp(line, "in ", 3) == 0) {
-			if (sscanf(line + 3, "%llu %llu %llu", &a, &b, &c) != 3 ||
-			    (sp = strchr(line + 3, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL)
+			sp = line + 3;
+			neg = *sp == '-';	/* before 1970 */
+			sp += neg;
+			if (num(&sp, 10, &a) == -1 || num(&sp, 10, &b) == -1 ||
+			    num(&sp, 10, &c) == -1)
 				goto bad;
 			r = in_new(s);
-			r->mtime = (int64_t)a;
+			r->mtime = neg ? -(int64_t)a : (int64_t)a;
 			r->size = b;
 			r->ino = c;
-			r->path = xstrdup(sp + 1);
+			r->path = xstrdup(sp);
 		} else if (strncmp(line, "odir ", 5) == 0) {
 			if (sscanf(line + 5, "%lld", (long long *)&a) != 1 ||
 			    (sp = strchr(line + 5, ' ')) == NULL)
 				goto bad;
 			add_odir(s, sp + 1, (int64_t)(long long)a);
 		} else if (strncmp(line, "out ", 4) == 0) {
-			if (sscanf(line + 4, "%llx %llu", &a, &b) != 2 ||
-			    (sp = strchr(line + 4, ' ')) == NULL ||
-			    (sp = strchr(sp + 1, ' ')) == NULL)
+			sp = line + 4;
+			if (num(&sp, 16, &a) == -1 || num(&sp, 10, &b) == -1)
 				goto bad;
-			state_out(s, sp + 1, a, b);
+			state_out(s, sp, a, b);
 		} else
 			goto bad;
 	}
@@ -406,6 +441,37 @@ state_fresh(const struct state *s, const char *outdir)
 	return ok;
 }
 
+/* v in decimal (negative: the two's complement of v), then a space. */
+static void
+dec(struct buf *b, uint64_t v, int neg)
+{
+	char	 d[24];
+	size_t	 n = sizeof(d);
+
+	if (neg)
+		v = -v;
+	d[--n] = ' ';
+	do
+		d[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (neg)
+		d[--n] = '-';
+	buf_put(b, d + n, sizeof(d) - n);
+}
+
+/* v in 16 hexadecimal digits, then a space. */
+static void
+hex(struct buf *b, uint64_t v)
+{
+	char	 d[17];
+	int	 i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		d[i] = "0123456789abcdef"[v & 15];
+	d[16] = ' ';
+	buf_put(b, d, sizeof(d));
+}
+
 /* Write OUT's record, atomically; on failure, remove the old one. */
 int
 state_save(const struct state *s, const char *outdir)
@@ -434,13 +500,22 @@ state_save(const struct state *s, const char *outdir)
 			break;
 		buf_printf(&b, "say %.*s\n", (int)(e - l), l);
 	}
-	for (i = 0; i < s->nin; i++)
-		buf_printf(&b, "in %" PRId64 " %" PRIu64 " %" PRIu64 " %s\n",
-		    s->in[i].mtime, s->in[i].size, s->in[i].ino,
-		    s->in[i].path);
-	for (i = 0; i < s->nout; i++)
-		buf_printf(&b, "out %016" PRIx64 " %" PRIu64 " %s\n",
-		    s->out[i].hash, s->out[i].size, s->out[i].path);
+	/* By hand: printf would take a tenth of a large build's time. */
+	for (i = 0; i < s->nin; i++) {
+		buf_puts(&b, "in ");
+		dec(&b, (uint64_t)s->in[i].mtime, s->in[i].mtime < 0);
+		dec(&b, s->in[i].size, 0);
+		dec(&b, s->in[i].ino, 0);
+		buf_puts(&b, s->in[i].path);
+		buf_putc(&b, '\n');
+	}
+	for (i = 0; i < s->nout; i++) {
+		buf_puts(&b, "out ");
+		hex(&b, s->out[i].hash);
+		dec(&b, s->out[i].size, 0);
+		buf_puts(&b, s->out[i].path);
+		buf_putc(&b, '\n');
+	}
 	for (i = 0; i < s->nodir; i++)
 		buf_printf(&b, "odir %" PRId64 " %s\n", s->odir[i].mtime,
 		    s->odir[i].path);

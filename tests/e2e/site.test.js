@@ -412,6 +412,36 @@ test('no horizontal scroll at 320 px; screenshots at 375 and 1280 px', async () 
   assert(!wide.length, 'pages wider than 320 px:\n' + wide.join('\n'));
 });
 
+test('search in a large course: an index in parts, from a page, the root and file://', async () => {
+  // Over 300 pages, search-index.js names one part per module.
+  const big = fs.mkdtempSync(path.join(os.tmpdir(), 'binome-big-'));
+  try {
+    execFileSync('node', ['tests/bench/gen.js', '400', path.join(big, 'src')], { stdio: 'ignore' });
+    execFileSync(BIN, ['build', '-q', '--theme', THEME, '-o', path.join(big, 'out'),
+      path.join(big, 'src', 'binome')], { stdio: 'inherit' });
+    const dir = path.join(big, 'out', 'site');
+    assert(fs.existsSync(path.join(dir, 'bench/assets/search/m0040.js')), 'no search part for module 40');
+    const ctx = await browser.newContext();
+    const page = await open(ctx);
+    for (const [url, href] of [[`file://${dir}/bench/m0001/l01.html`, '../m0040/l03.html'],
+      [`file://${dir}/index.html`, 'bench/m0040/l03.html']]) {
+      await page.goto(url);
+      await page.fill('#search-q', 'lecon 40.3');
+      await page.waitForSelector('#search-results:not([hidden]) li a');
+      const r = await page.$$eval('#search-results li a', (l) => l.map((a) => [a.textContent, a.getAttribute('href')]));
+      eq(r[0], ['Leçon 40.3', href], `the last module's part is searched from ${url}`);
+      // Pages of the first part and of the index itself are found too.
+      await page.fill('#search-q', 'lecon 1.1');
+      await page.waitForSelector('#search-results li a');
+      eq(await page.$eval('#search-results li a', (a) => a.textContent), 'Leçon 1.1', `first part from ${url}`);
+    }
+    assert(!page.errors.length, page.errors.join('\n'));
+    await ctx.close();
+  } finally {
+    fs.rmSync(big, { recursive: true, force: true });
+  }
+});
+
 test('clean up', async () => {
   if (browser) await browser.close();
   if (srv) srv.close();
