@@ -71,7 +71,8 @@ check "media named with spaces and accents reach the zips" \
 check "an uncreatable output directory is an error" \
     "[ $? = 1 ] && grep -q 'file/out.*Not a directory' '$tmp/err'"
 
-# A build killed midway leaves the previous output and no temporary files.
+# A build killed midway leaves the previous output and no temporary files
+# (lessons long enough that a build of them lasts well over the 0.2 s).
 mkdir -p "$tmp/many/c"
 printf -- '---\ntitle: C\n---\nx\n' > "$tmp/many/c/_index.md"
 i=0
@@ -81,7 +82,7 @@ while [ $i -lt 60 ]; do
 	j=0
 	while [ $j -lt 10 ]; do
 		awk -v t="L$i.$j" 'BEGIN { print "---\ntitle: " t "\n---\n## A\n"
-		    for (k = 0; k < 150; k++) print "Du texte, encore du texte, et **du gras**." }' \
+		    for (k = 0; k < 1000; k++) print "Du texte, encore du texte, et **du gras**." }' \
 		    > "$tmp/many/c/m$i/l$j.md"
 		j=$((j + 1))
 	done
