@@ -487,7 +487,10 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		l->src = idx != NULL ? idx : xstrdup(path);
 		l->slug = fileslug(names[i]);
 		free(path);
-		if (loadpage(c, l, m, IN_LESSON, dir ? NULL : &st) == -1)
+		/* A lesson in a directory is its index.md. */
+		if (dir && (known(l->src, &st) == -1 || !S_ISREG(st.st_mode)))
+			st.st_mode = 0;
+		if (loadpage(c, l, m, IN_LESSON, st.st_mode ? &st : NULL) == -1)
 			rc = -1;
 		if (l->draft && !o->drafts) {
 			page_release(l);
