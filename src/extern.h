@@ -111,25 +111,13 @@ int	 fs_write_quiet(const char *, const void *, size_t, const char **,
 	    char **);
 int	 fs_write_report(const char *, const char *, char *);
 
-/* A file written piece by piece through b (see fs.c). */
+/* An incremental hash of bytes (state.c). */
 struct hash {
 	uint64_t	 h, len;
 	unsigned char	 tail[8];
 	size_t		 ntail;
 };
 
-struct fs_out {
-	struct buf	 b;
-	char		*path;
-	int		 fd;
-	int		 err;
-	struct hash	 h;	/* of what was written */
-	uint64_t	 hash, size;	/* at close */
-};
-
-int	 fs_out_open(struct fs_out *, const char *);
-void	 fs_out_flush(struct fs_out *);
-int	 fs_out_close(struct fs_out *);
 int	 fs_mkdirs(const char *);
 int	 fs_rmtree(const char *);
 int	 fs_copy(const char *, const char *);

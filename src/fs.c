@@ -337,53 +337,6 @@ fs_write(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-/*
- * A file written piece by piece: put into o->b, then fs_out_flush, which
- * writes once enough piled up.  After an error, the rest is dropped and
- * fs_out_close returns -1.
- */
-int
-fs_out_open(struct fs_out *o, const char *path)
-{
-	memset(o, 0, sizeof(*o));
-	const char	*what;
-	char		*where;
-
-	o->path = xstrdup(path);
-	hash_init(&o->h);
-	if ((o->fd = create(path, &what, &where)) == -1) {
-		fs_write_report(path, what, where);
-		o->err = 1;
-	}
-	return o->err ? -1 : 0;
-}
-
-void
-fs_out_flush(struct fs_out *o)
-{
-	if (o->b.len < 65536)
-		return;
-	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
-		o->err = diag_sys(o->path, "cannot write") == -1;
-	hash_add(&o->h, o->b.data, o->b.len);
-	buf_truncate(&o->b, 0);
-}
-
-int
-fs_out_close(struct fs_out *o)
-{
-	if (!o->err && writeall(o->fd, o->b.data, o->b.len) == -1)
-		o->err = diag_sys(o->path, "cannot write") == -1;
-	hash_add(&o->h, o->b.data, o->b.len);
-	o->size = o->h.len;
-	o->hash = hash_end(&o->h);
-	if (o->fd != -1 && close(o->fd) == -1 && !o->err)
-		o->err = diag_sys(o->path, "cannot write") == -1;
-	buf_release(&o->b);
-	free(o->path);
-	return o->err ? -1 : 0;
-}
-
 /* mkdir -p */
 int
 fs_mkdirs(const char *path)

@@ -751,13 +751,17 @@ reusable(struct course *c, struct output *w)
 	return n;
 }
 
-/* Render one page, or take it as the last build left it. */
+/*
+ * Render one page, or take it as the last build left it.  After an
+ * error in the course (diag_errors over before), go on checking but
+ * write no more.
+ */
 static int
 onepage(struct course *c, struct page *pg, struct mdrun *md,
-    struct theme *th, struct output *w, struct tval *const base[2])
+    struct theme *th, struct output *w, struct tval *const base[2],
+    unsigned before)
 {
 	struct diagmark	 mark;
-	unsigned	 before = diag_errors;
 	char		*rel;
 
 	if (pg->reuse) {
@@ -768,7 +772,6 @@ onepage(struct course *c, struct page *pg, struct mdrun *md,
 		return 0;
 	}
 	diag_mark(&mark);
-	/* After an error, go on checking but write no more. */
 	if (course_read(pg) == -1 || md_page(md, pg) == -1 ||
 	    diag_errors != before || writepage(c, th, pg, w, base) == -1)
 		return -1;
@@ -805,7 +808,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		pg = c->pages[i];
-		if (onepage(c, pg, md, th, w, base) == -1)
+		if (onepage(c, pg, md, th, w, base, before) == -1)
 			ok = 0;
 		else if (!pg->reuse)
 			search_entry(pg, split && i > 0 ? &part : &idx);
