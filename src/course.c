@@ -278,10 +278,9 @@ loadpage(struct course *c, struct page *pg, struct module *m,
 		return 0;
 	}
 	diag_mark(&mark);
-	if ((rc = readpage(pg, &fm)) == 0) {
+	if ((rc = readpage(pg, &fm)) == 0)
 		rc = keys(c, pg, m, &fm.root, scope);
-		pg->bodyoff = (size_t)(pg->body - pg->text);
-	} else if (pg->title == NULL)
+	else if (pg->title == NULL)
 		pg->title = xstrdup("");
 	fm_release(&fm);
 	pg->loadsaid = diag_since(&mark, &pg->loadwarn);

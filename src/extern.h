@@ -244,7 +244,6 @@ struct page {
 	/* For the next build's memo (memo.c). */
 	int64_t		 mtime;	/* of the source, ns; 0: not recorded */
 	uint64_t	 size, ino;
-	size_t		 bodyoff;	/* of body in text */
 	char		*loadsaid;	/* what loading it said */
 	unsigned	 loadwarn;
 	char		*rendersaid;	/* what rendering it said */

@@ -12,19 +12,20 @@
  * changed within two seconds of their build are not recorded (their
  * time may not show the next change).
  *
- * Format: "binome-memo 1\n", then varints (u) and strings (s: length
- * plus one, 0 for none, then the bytes):
+ * Format: "binome-memo 1\n", then varints (u; i when zigzag, for
+ * signed numbers) and strings (s: length plus one, 0 for none, then the
+ * bytes):
  *	u id, then per page:
- *	s src, u mtime, u size, u ino
+ *	s src, i mtime, u size, u ino
  *	load:   s title, s description, s duration, u n, n * s objective,
- *		u weight (zigzag), u draft, u assessment, s slug,
- *		u line, u col (of 'assessment'), u set, u pass, u attempts,
- *		u shuffle, u show_answers, u bodyoff, u bodyline,
+ *		i weight, u draft, u assessment, s slug,
+ *		u line, u col (of 'assessment'), u set, i pass, i attempts,
+ *		u shuffle, u show_answers,
  *		s said, u warnings
  *	render: u 0 (none) or 1, then u key, u ctx, u srch, u unitkey,
  *		u n, n * (s id, u level),
  *		u n, n * (u kind, s path, s out, s url, s frag, u line, u col),
- *		u n, n * (s id, u type, u points (zigzag), u graded,
+ *		u n, n * (s id, u type, i points, u graded,
  *		u autoid, u line, u col, u statesize),
  *		s said, u warnings
  */
@@ -170,8 +171,6 @@ rd_load(struct rd *r, struct page *pg, struct module *m)
 	a.show_answers = get_u(r) != 0;
 	if (keep && m != NULL && pg == &m->page)
 		m->assess = a;
-	pg->bodyoff = (size_t)get_u(r);
-	pg->bodyline = get_line(r);
 	pg->loadsaid = get_s(r, keep);
 	pg->loadwarn = get_line(r);
 	if (keep && pg->title == NULL)
@@ -474,8 +473,6 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 	put_i(b, a->attempts);
 	put_u(b, (uint64_t)a->shuffle);
 	put_u(b, (uint64_t)a->show_answers);
-	put_u(b, pg->bodyoff);
-	put_u(b, pg->bodyline);
 	put_s(b, pg->loadsaid);
 	put_u(b, pg->loadwarn);
 	if (!pg->rendered) {
