@@ -125,7 +125,6 @@ int	 fs_isdir(const char *);
 int	 fs_isfile(const char *);
 int	 fs_inside(const char *, const char *);
 char	**fs_list(const char *, size_t *);
-char	**fs_list_quiet(const char *, size_t *);
 void	 fs_list_free(char **, size_t);
 
 /* escape.c ---------------------------------------------------------- */
@@ -535,6 +534,7 @@ struct state {
 	int		 racy;	/* an input changed too recently to trust */
 };
 
+extern int	 state_jobs;
 int		 state_load(struct state *, const char *outdir);
 int		 state_large(const char *outdir);
 int		 state_parse(struct state *, char *);

@@ -438,24 +438,15 @@ namecmp(const void *a, const void *b)
 char **
 fs_list(const char *path, size_t *np)
 {
-	char	**v;
-
-	if ((v = fs_list_quiet(path, np)) == NULL)
-		diag_sys(path, "cannot open directory");
-	return v;
-}
-
-/* fs_list, but NULL (errno set) without a word. */
-char **
-fs_list_quiet(const char *path, size_t *np)
-{
 	DIR		*d;
 	struct dirent	*de;
 	char		**v = NULL;
 	size_t		 n = 0, cap = 0;
 
-	if ((d = opendir(path)) == NULL)
+	if ((d = opendir(path)) == NULL) {
+		diag_sys(path, "cannot open directory");
 		return NULL;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)

@@ -1098,6 +1098,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 
 	memset(&progress, 0, sizeof(progress));
 	memset(&w, 0, sizeof(w));
+	state_jobs = o->jobs;
 	memset(&now, 0, sizeof(now));
 	progress.tty = !diag_quiet && !diag_json && isatty(STDERR_FILENO);
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);

@@ -21,7 +21,9 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@
 #include "extern.h"
 
 #define STATE_FILE	".binome-state"
+#define WALK_THREADS	4	/* at most, to lstat the inputs */
 
 /* The hash that stands for a file's bytes by its stat: for copies. */
 uint64_t
@@ -81,32 +84,6 @@ in_new(struct state *s)
 		s->in = xreallocarray(s->in, s->capin, sizeof(*s->in));
 	}
 	return &s->in[s->nin++];
-}
-
-static void
-add_in(struct state *s, const char *path, const struct stat *st)
-{
-	struct inrec	*r;
-
-	if (strchr(path, '\n') != NULL) {
-		s->bad = 1;
-		return;
-	}
-	r = in_new(s);
-	r->path = xstrdup(path);
-	r->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-	    st->st_mtim.tv_nsec;
-	r->size = (uint64_t)st->st_size;
-	r->ino = (uint64_t)st->st_ino;
-	r->mode = (unsigned)st->st_mode;
-	strmap_put(&s->inidx, path, (long)(s->nin - 1));
-	/*
-	 * Changed within the last two seconds: a change in the same tick
-	 * of the file system's clock, same size, would not show.  Then
-	 * the next build checks every byte again (as git does).
-	 */
-	if (st->st_mtim.tv_sec + 2 >= time(NULL))
-		s->racy = 1;
 }
 
 void
@@ -165,22 +142,82 @@ state_lstat(const struct state *s, const char *path, struct stat *st)
 	return 0;
 }
 
-/* Record path and, for a directory, everything under it. */
-void
-state_walk(struct state *s, const char *path)
+/* Names with their type in front (listdir), by name. */
+static int
+bytype(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
+}
+
+/* The names in directory path, sorted, with their types; NULL if none. */
+static char **
+listdir(const char *path, size_t *np, unsigned char **types)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL, *t;
+	size_t		 n = 0, cap = 0, i;
+
+	if ((d = opendir(path)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		/* The type rides in front of the name while sorting. */
+		t = xmalloc(strlen(de->d_name) + 2);
+		t[0] = (char)de->d_type;
+		strcpy(t + 1, de->d_name);
+		v[n++] = t;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), bytype);
+	*types = xcalloc(n + 1, 1);
+	for (i = 0; i < n; i++) {
+		(*types)[i] = (unsigned char)v[i][0];
+		memmove(v[i], v[i] + 1, strlen(v[i] + 1) + 1);
+	}
+	if (v == NULL)
+		v = xcalloc(1, sizeof(*v));
+	*np = n;
+	return v;
+}
+
+/*
+ * Phase one of a walk: the paths under path, depth first in name
+ * order, told apart by the types readdir gives (lstat only where it
+ * gives none), and the listing of every directory.
+ */
+static void
+gather(struct state *s, const char *path, unsigned char type)
+{
+	struct inrec	*r;
 	struct stat	 st;
+	unsigned char	*types;
 	char		*p, **names;
 	size_t		 i, n;
 
-	if (lstat(path, &st) == -1) {
+	if (strchr(path, '\n') != NULL) {
 		s->bad = 1;
 		return;
 	}
-	add_in(s, path, &st);
-	if (!S_ISDIR(st.st_mode))
+	r = in_new(s);
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(path);
+	if (type == DT_UNKNOWN) {
+		if (lstat(path, &st) == -1) {
+			s->bad = 1;
+			return;
+		}
+		type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+	}
+	if (type != DT_DIR)
 		return;
-	if ((names = fs_list_quiet(path, &n)) == NULL) {
+	if ((names = listdir(path, &n, &types)) == NULL) {
 		s->bad = 1;
 		return;
 	}
@@ -192,9 +229,113 @@ state_walk(struct state *s, const char *path)
 	strmap_put(&s->lsidx, path, (long)s->nlist++);
 	for (i = 0; i < n; i++) {
 		p = fs_join(path, names[i]);
-		state_walk(s, p);
+		gather(s, p, types[i]);
 		free(p);
 	}
+	free(types);
+}
+
+/*
+ * A share of the records [from, to) of s for one thread: every nth from
+ * the kth.  Ten thousand lessons are ten thousand lstats, which the
+ * cores make at once.
+ */
+struct share {
+	struct state	*s;
+	size_t		 from, to, k, n;
+	time_t		 now;
+	int		 bad, racy;
+	volatile int	*changed;	/* state_fresh: any thread saw one */
+	pthread_t	 t;
+	int		 started;
+};
+
+int	 state_jobs;	/* threads that lstat, 0 for one a core (-j) */
+
+/* Run fn on the shares of [from, to) of s, on every core; how many. */
+static size_t
+together(struct share *sh, struct state *s, size_t from, size_t to,
+    void *(*fn)(void *), volatile int *changed)
+{
+	long	 cores = state_jobs > 0 ? state_jobs :
+		    sysconf(_SC_NPROCESSORS_ONLN);
+	size_t	 i, n = 1;
+
+	if (to - from > 512 && cores > 1)
+		n = cores < WALK_THREADS ? (size_t)cores : WALK_THREADS;
+	for (i = 0; i < n; i++) {
+		memset(&sh[i], 0, sizeof(sh[i]));
+		sh[i].s = s;
+		sh[i].from = from;
+		sh[i].to = to;
+		sh[i].k = i;
+		sh[i].n = n;
+		sh[i].now = time(NULL);
+		sh[i].changed = changed;
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&sh[i].t, NULL, fn, &sh[i]) == 0)
+			sh[i].started = 1;
+		else
+			fn(&sh[i]);	/* no thread: here, then */
+	fn(&sh[0]);
+	for (i = 1; i < n; i++)
+		if (sh[i].started)
+			pthread_join(sh[i].t, NULL);
+	return n;
+}
+
+/* Phase two of a walk: lstat a share of the records gathered. */
+static void *
+lstats(void *arg)
+{
+	struct share	*j = arg;
+	struct inrec	*r;
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = j->from + j->k; i < j->to; i += j->n) {
+		r = &j->s->in[i];
+		if (lstat(r->path, &st) == -1) {
+			j->bad = 1;
+			continue;
+		}
+		r->mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec;
+		r->size = (uint64_t)st.st_size;
+		r->ino = (uint64_t)st.st_ino;
+		r->mode = (unsigned)st.st_mode;
+		/*
+		 * Changed within the last two seconds: a change in the same
+		 * tick of the file system's clock, same size, would not
+		 * show.  Then the next build checks every byte again (as
+		 * git does).
+		 */
+		if (st.st_mtim.tv_sec + 2 >= j->now)
+			j->racy = 1;
+	}
+	return NULL;
+}
+
+/*
+ * Record path and, for a directory, everything under it: listed first,
+ * then stat'ed on every core, as ten thousand lessons take ten
+ * thousand system calls.
+ */
+void
+state_walk(struct state *s, const char *path)
+{
+	struct share	 sh[WALK_THREADS];
+	size_t		 first = s->nin, i, n;
+
+	gather(s, path, DT_UNKNOWN);
+	n = together(sh, s, first, s->nin, lstats, NULL);
+	for (i = 0; i < n; i++) {
+		s->bad |= sh[i].bad;
+		s->racy |= sh[i].racy;
+	}
+	for (i = first; i < s->nin; i++)
+		strmap_put(&s->inidx, s->in[i].path, (long)i);
 }
 
 static void
@@ -411,23 +552,41 @@ state_load(struct state *s, const char *outdir)
 	return rc;
 }
 
+/* Are a share of the recorded inputs as they were? */
+static void *
+same(void *arg)
+{
+	struct share		*j = arg;
+	const struct inrec	*r;
+	struct stat		 st;
+	size_t			 i;
+
+	for (i = j->from + j->k; i < j->to && !*j->changed; i += j->n) {
+		r = &j->s->in[i];
+		if (lstat(r->path, &st) == -1 ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec != r->mtime ||
+		    (uint64_t)st.st_size != r->size ||
+		    (uint64_t)st.st_ino != r->ino)
+			*j->changed = 1;
+	}
+	return NULL;
+}
+
 /* Are all recorded inputs as they were, and all outputs still there? */
 int
 state_fresh(const struct state *s, const char *outdir)
 {
+	struct share	 sh[WALK_THREADS];
 	struct stat	 st;
 	size_t		 i;
 	char		*p;
+	volatile int	 changed = 0;
 	int		 ok = !s->racy;
 
-	for (i = 0; ok && i < s->nin; i++) {
-		const struct inrec *r = &s->in[i];
-
-		ok = lstat(r->path, &st) == 0 &&
-		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		    st.st_mtim.tv_nsec == r->mtime &&
-		    (uint64_t)st.st_size == r->size &&
-		    (uint64_t)st.st_ino == r->ino;
+	if (ok) {
+		together(sh, (struct state *)s, 0, s->nin, same, &changed);
+		ok = !changed;
 	}
 	/* The outputs: by their directories, or one by one. */
 	for (i = 0; ok && i < s->nodir; i++)
