@@ -520,7 +520,8 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 
 /*
  * Write the memo of a good build of cs, as id, atomically; on failure
- * none is left (the next build is then a full one).
+ * none is left (the next build is then a full one).  Only large courses
+ * have one (c->memokey set); with none, 1 and no file.
  */
 int
 memo_save(const char *outdir, uint64_t id, struct course *const *cs,
@@ -534,12 +535,17 @@ memo_save(const char *outdir, uint64_t id, struct course *const *cs,
 	buf_puts(&b, MEMO_MAGIC);
 	put_u(&b, id);
 	for (i = 0; i < n; i++)
-		for (k = 1; k < cs[i]->npages; k++)
+		for (k = 1; cs[i]->memokey != 0 && k < cs[i]->npages; k++)
 			if (cs[i]->pages[k]->mtime != 0)
 				put_page(&b, cs[i], cs[i]->pages[k]);
 	path = fs_join(outdir, MEMO_FILE);
 	tmp = xasprintf("%s.tmp", path);
-	if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
+	for (i = 0; i < n && cs[i]->memokey == 0; i++)
+		continue;
+	if (i == n) {
+		unlink(path);
+		rc = 1;
+	} else if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
 		rc = 0;
 	else {
 		unlink(tmp);

@@ -798,10 +798,13 @@ course(struct course *c, struct output *w, const struct opts *o,
 	unsigned	 before = diag_errors;
 	int		 split = c->npages > SPLIT_PAGES, ok = 1;
 
-	c->memokey = memokey(c, th);
-	contexts(c);
-	if (split && w->incremental)
-		reused = reusable(c, w);
+	/* A small course is rendered whole: no memo (c->memokey 0). */
+	if (split) {
+		c->memokey = memokey(c, th);
+		contexts(c);
+		if (w->incremental)
+			reused = reusable(c, w);
+	}
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
 	base[1] = basedata(c, 1, theme_i18n(th));
@@ -1192,7 +1195,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			clock_gettime(CLOCK_REALTIME, &ts);
 			now.memo = hash_bytes(&ts, sizeof(ts)) ^ key;
 			now.memo += now.memo == 0;
-			if (memo_save(o->out, now.memo, cs, n) == -1)
+			if (memo_save(o->out, now.memo, cs, n) != 0)
 				now.memo = 0;
 			state_save(&now, o->out);
 		}
