@@ -346,6 +346,8 @@ course_unrender(struct page *pg)
 	free(pg->rendersaid);
 	pg->rendersaid = NULL;
 	pg->renderwarn = 0;
+	free(pg->entry);
+	pg->entry = NULL;
 	pg->rendered = 0;
 }
 

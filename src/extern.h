@@ -251,6 +251,8 @@ struct page {
 	size_t		 ndeps;
 	uint64_t	 ctx;	/* what its page shows of other pages */
 	uint64_t	 srch;	/* hash of its search entry */
+	size_t		 sgroup, sline;	/* its search part, its place there */
+	char		*entry;	/* its entry, from the last build's part */
 	uint64_t	 unitkey;	/* module: its search part's key */
 	int		 rendered;	/* html, heads, quizzes... are set */
 	const struct memo_page *memo;	/* the last build's, if it still holds */

@@ -23,6 +23,7 @@
  *		u shuffle, u show_answers,
  *		s said, u warnings
  *	render: u 0 (none) or 1, then u key, u ctx, u srch, u unitkey,
+ *		u part, u line (of its search entry),
  *		u n, n * (s id, u level),
  *		u n, n * (u kind, s path, s out, s url, s frag, u line, u col),
  *		u n, n * (s id, u type, i points, u graded,
@@ -198,6 +199,8 @@ rd_render(struct rd *r, struct page *pg)
 	get_u(r);
 	pg->srch = get_u(r);
 	get_u(r);	/* unitkey: read at load */
+	pg->sgroup = (size_t)get_u(r);
+	pg->sline = (size_t)get_u(r);
 	n = get_n(r, 2);
 	if (keep && n > 0)
 		pg->heads = xcalloc(n, sizeof(*pg->heads));
@@ -484,6 +487,8 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 	put_u(b, pg->ctx);
 	put_u(b, pg->srch);
 	put_u(b, pg->unitkey);
+	put_u(b, pg->sgroup);
+	put_u(b, pg->sline);
 	put_u(b, pg->nheads);
 	for (i = 0; i < pg->nheads; i++) {
 		put_s(b, pg->heads[i].id);

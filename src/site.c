@@ -25,7 +25,7 @@
 #define TOC_MODULES	50
 /* Over this many inputs, a build is large (mem_huge). */
 #define LARGE_INPUTS	2000
-/* Over this many pages, the search index is one file per module. */
+/* Over this many pages, the search index is in parts (PART_MODULES). */
 #define SPLIT_PAGES	300
 
 volatile sig_atomic_t site_interrupted;
@@ -415,9 +415,10 @@ putbuf(struct output *w, const struct course *c, const char *name,
 /*
  * assets/search-index.js: titles and folded text of every page, one
  * statement per course (themes/default/README.md).  A large course's
- * pages are in one file per module, assets/search/<module>.js, that
- * search-index.js names: an edit then rewrites, and zips again, one
- * small file, and the pages of other modules are not rendered again.
+ * pages are in parts of PART_MODULES modules, assets/search/NNNN.js,
+ * that search-index.js names: an edit then rewrites, and zips again,
+ * one small file, with the entries of the pages that did not change
+ * taken from the last build's.
  */
 static void
 search_entry(struct page *pg, struct buf *b)
@@ -436,48 +437,69 @@ search_entry(struct page *pg, struct buf *b)
 	pg->srch = hash_bytes(b->data + at, b->len - at);
 }
 
-/* A module's search part, relative to assets/. */
-static char *
-partname(const struct module *m)
+/*
+ * The search parts: one for every PART_MODULES modules, some 200 KB at
+ * ten lessons a module; few files to write and for search.js to load.
+ */
+#define PART_MODULES	16
+
+static size_t
+groupof(const struct module *m)
 {
-	return xasprintf("search/%s.js", m->page.slug);
+	return m->index / PART_MODULES;
+}
+
+/* Search part g, relative to assets/. */
+static char *
+partname(size_t g)
+{
+	return xasprintf("search/%04zu.js", g);
 }
 
 static char *
-partrel(const struct course *c, const struct module *m)
+partrel(const struct course *c, size_t g)
 {
-	return xasprintf("site/%s/assets/search/%s.js", c->id, m->page.slug);
+	return xasprintf("site/%s/assets/search/%04zu.js", c->id, g);
 }
 
-/* The key of a module's search part: its bytes come from these. */
+/* The key of search part g: its bytes come from these. */
 static uint64_t
-partkey(const struct course *c, const struct module *m)
+partkey(const struct course *c, size_t g)
 {
+	const struct module *m;
 	struct hash	 h;
-	size_t		 i;
+	size_t		 i, k;
 
 	hash_init(&h);
 	hash_add(&h, c->id, strlen(c->id) + 1);
-	hash_add(&h, m->page.slug, strlen(m->page.slug) + 1);
-	hash_add(&h, &m->page.srch, sizeof(m->page.srch));
-	for (i = 0; i < m->nlessons; i++)
-		hash_add(&h, &m->lessons[i]->srch, sizeof(uint64_t));
+	hash_add(&h, &g, sizeof(g));
+	for (i = g * PART_MODULES; i < c->nmodules &&
+	    i < (g + 1) * PART_MODULES; i++) {
+		m = c->modules[i];
+		hash_add(&h, &m->page.srch, sizeof(m->page.srch));
+		for (k = 0; k < m->nlessons; k++)
+			hash_add(&h, &m->lessons[k]->srch, sizeof(uint64_t));
+	}
 	return hash_end(&h);
 }
 
-/* A module's search part, or the course's index, into the output. */
+/* Search part g, or the course's index (g NOPART), into the output. */
+#define NOPART	((size_t)-1)
+
 static void
-search_put(struct output *w, const struct course *c, const struct module *m,
+search_put(struct output *w, const struct course *c, size_t g,
     struct buf *entries, const char *parts)
 {
 	struct buf	 b = BUF_INIT;
-	char		*name;
+	char		*name, *key;
 
-	if (m != NULL) {
+	if (g != NOPART) {
 		buf_puts(&b, "(window.BINOME_SEARCH_PARTS = "
 		    "window.BINOME_SEARCH_PARTS || {})[");
-		name = xasprintf("%s/search/%s.js", c->id, m->page.slug);
-		jsonstr(&b, name);
+		name = partname(g);
+		key = xasprintf("%s/%s", c->id, name);
+		jsonstr(&b, key);
+		free(key);
 		free(name);
 		buf_puts(&b, "] = [");
 	} else {
@@ -491,8 +513,8 @@ search_put(struct output *w, const struct course *c, const struct module *m,
 		buf_puts(&b, ",\"p\":[");
 	}
 	buf_put(&b, entries->data, entries->len);
-	buf_puts(&b, m != NULL ? "];\n" : "]});\n");
-	name = m != NULL ? xasprintf("assets/search/%s.js", m->page.slug) :
+	buf_puts(&b, g != NOPART ? "];\n" : "]});\n");
+	name = g != NOPART ? xasprintf("assets/search/%04zu.js", g) :
 	    xstrdup("assets/search-index.js");
 	putbuf(w, c, name, &b);
 	free(name);
@@ -557,7 +579,8 @@ done(struct page *pg)
 	free(pg->html);
 	free(pg->plain);
 	free(pg->text);
-	pg->html = pg->plain = pg->text = NULL;
+	free(pg->entry);
+	pg->html = pg->plain = pg->text = pg->entry = NULL;
 	pg->body = NULL;
 	pg->textlen = pg->bodylen = 0;
 }
@@ -700,53 +723,164 @@ depsok(struct course *c, const struct page *pg, struct strmap *files)
 	return 1;
 }
 
+/* The last build's search parts, read to take entries from. */
+struct oldparts {
+	struct strmap	 idx;	/* group number -> index in v */
+	struct oldpart {
+		char	*data;	/* NULL: not there */
+		size_t	*line, nline;	/* where each line starts */
+	}		*v;
+	size_t		 n;
+};
+
+/*
+ * The entry of the last build's part g at place k, if that part is as
+ * the last build left it and the entry's bytes hash to srch; NULL
+ * otherwise.  A part is one line a page after its first:
+ * "{...}," and "{...}];" at the end.
+ */
+static char *
+oldentry(struct output *w, const struct course *c, struct oldparts *op,
+    size_t g, size_t k, uint64_t srch)
+{
+	struct oldpart	*p;
+	char		 num[32], *rel, *path;
+	const char	*s, *e;
+	size_t		 len, i;
+	long		*at;
+
+	snprintf(num, sizeof(num), "%zu", g);
+	if ((at = strmap_get(&op->idx, num)) == NULL) {
+		op->v = xreallocarray(op->v, op->n + 1, sizeof(*op->v));
+		p = &op->v[op->n];
+		memset(p, 0, sizeof(*p));
+		rel = partrel(c, g);
+		path = fs_join(w->dir, rel);
+		if (output_has(w, rel) && fs_read(path, &p->data, &len) == 0)
+			for (i = 0; i <= len; i++)
+				if (i == 0 || p->data[i - 1] == '\n') {
+					p->line = xreallocarray(p->line,
+					    p->nline + 1, sizeof(*p->line));
+					p->line[p->nline++] = i;
+				}
+		free(path);
+		free(rel);
+		at = strmap_put(&op->idx, num, (long)op->n++);
+	}
+	p = &op->v[*at];
+	if (p->data == NULL || k + 2 >= p->nline)
+		return NULL;
+	s = p->data + p->line[k + 1];
+	e = p->data + p->line[k + 2] - 1;	/* its newline */
+	if (e - s >= 1 && e[-1] == ',')
+		e--;
+	else if (e - s >= 2 && e[-1] == ';' && e[-2] == ']')
+		e -= 2;
+	else
+		return NULL;
+	if (hash_bytes(s, (size_t)(e - s)) != srch)
+		return NULL;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static void
+oldparts_free(struct oldparts *op)
+{
+	size_t	 i;
+
+	for (i = 0; i < op->n; i++) {
+		free(op->v[i].data);
+		free(op->v[i].line);
+	}
+	free(op->v);
+	strmap_release(&op->idx);
+}
+
+/* May module m's pages come out as the last build left them? */
+static int
+modreusable(struct course *c, struct output *w, struct module *m,
+    struct strmap *files)
+{
+	struct page	*pg;
+	char		*rel;
+	size_t		 k;
+	int		 ok = 1;
+
+	for (k = 0; k <= m->nlessons && ok; k++) {
+		pg = k == 0 ? &m->page : m->lessons[k - 1];
+		if (pg->memo == NULL || pg->memo->key != c->memokey ||
+		    pg->memo->ctx != pg->ctx)
+			return 0;
+		memo_rendered(pg);
+		rel = outrel(c, pg->out);
+		ok = depsok(c, pg, files) && output_has(w, rel);
+		free(rel);
+	}
+	return ok;
+}
+
 /*
  * Which pages of a large course come out as the last build left them:
  * every page of a module whose pages all have their memo, under the
- * same memo key and context, with the same links and files, and whose
- * pages and search part are still in the output.  Those take the
- * memo's rendering; the others are rendered.
+ * same memo key and context, with the same links and files, and are
+ * still in the output.  Those take the memo's rendering; the others
+ * are rendered.  A search part is kept when all its modules are; else
+ * it is written again, with the last build's entries of kept pages
+ * (or, when one is not there, their module rendered).  Sets keep[g]
+ * for each part; returns how many pages are kept.
  */
 static size_t
-reusable(struct course *c, struct output *w)
+reusable(struct course *c, struct output *w, int *keep)
 {
 	struct strmap	 files = { NULL, NULL, 0, 0 };
+	struct oldparts	 op;
 	struct module	*m;
 	struct page	*pg;
 	char		*rel;
-	size_t		 i, k, n = 0;
-	int		 ok;
+	size_t		 i, k, g, n = 0, ng;
+	int		*ok;
 
-	for (i = 0; i < c->nmodules; i++) {
-		m = c->modules[i];
-		ok = 1;
-		for (k = 0; k <= m->nlessons && ok; k++) {
-			pg = k == 0 ? &m->page : m->lessons[k - 1];
-			if (pg->memo == NULL || pg->memo->key != c->memokey ||
-			    pg->memo->ctx != pg->ctx) {
-				ok = 0;
-				break;
-			}
-			memo_rendered(pg);
-			rel = outrel(c, pg->out);
-			ok = depsok(c, pg, &files) && output_has(w, rel);
-			free(rel);
-		}
-		if (ok) {
-			rel = partrel(c, m);
-			ok = m->page.memo->unitkey == partkey(c, m) &&
+	memset(&op, 0, sizeof(op));
+	ok = xcalloc(c->nmodules + 1, sizeof(*ok));
+	for (i = 0; i < c->nmodules; i++)
+		ok[i] = modreusable(c, w, c->modules[i], &files);
+	ng = (c->nmodules + PART_MODULES - 1) / PART_MODULES;
+	for (g = 0; g < ng; g++) {
+		keep[g] = 1;
+		for (i = g * PART_MODULES; i < c->nmodules &&
+		    i < (g + 1) * PART_MODULES; i++)
+			keep[g] &= ok[i];
+		if (keep[g]) {
+			rel = partrel(c, g);
+			m = c->modules[g * PART_MODULES];
+			keep[g] = m->page.memo->unitkey == partkey(c, g) &&
 			    output_has(w, rel);
 			free(rel);
 		}
+		for (i = g * PART_MODULES; !keep[g] && i < c->nmodules &&
+		    i < (g + 1) * PART_MODULES; i++)
+			for (k = 0; ok[i] && k <= c->modules[i]->nlessons;
+			    k++) {
+				m = c->modules[i];
+				pg = k == 0 ? &m->page : m->lessons[k - 1];
+				pg->entry = oldentry(w, c, &op, pg->sgroup,
+				    pg->sline, pg->srch);
+				ok[i] = pg->entry != NULL;
+			}
+	}
+	for (i = 0; i < c->nmodules; i++) {
+		m = c->modules[i];
 		for (k = 0; k <= m->nlessons; k++) {
 			pg = k == 0 ? &m->page : m->lessons[k - 1];
-			if (ok)
+			if (ok[i])
 				pg->reuse = 1;
 			else if (pg->rendered)
 				course_unrender(pg);
 		}
-		n += ok ? m->nlessons + 1 : 0;
+		n += ok[i] ? m->nlessons + 1 : 0;
 	}
+	free(ok);
+	oldparts_free(&op);
 	strmap_release(&files);
 	return n;
 }
@@ -794,16 +928,19 @@ course(struct course *c, struct output *w, const struct opts *o,
 	struct page	*pg;
 	struct module	*m;
 	char		*name;
-	size_t		 i, reused = 0;
+	uint64_t	 key;
+	size_t		 i, k, g, ng, line = 0, reused = 0;
 	unsigned	 before = diag_errors;
-	int		 split = c->npages > SPLIT_PAGES, ok = 1;
+	int		 split = c->npages > SPLIT_PAGES, ok = 1, *keep;
 
 	/* A small course is rendered whole: no memo (c->memokey 0). */
+	ng = (c->nmodules + PART_MODULES - 1) / PART_MODULES;
+	keep = xcalloc(ng + 1, sizeof(*keep));
 	if (split) {
 		c->memokey = memokey(c, th);
 		contexts(c);
 		if (w->incremental)
-			reused = reusable(c, w);
+			reused = reusable(c, w, keep);
 	}
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
@@ -811,29 +948,47 @@ course(struct course *c, struct output *w, const struct opts *o,
 	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		pg = c->pages[i];
+		m = pg->module;
 		if (onepage(c, pg, md, th, w, base, before) == -1)
 			ok = 0;
-		else if (!pg->reuse)
-			search_entry(pg, split && i > 0 ? &part : &idx);
+		else if (!split || m == NULL)
+			search_entry(pg, &idx);
+		else if (!keep[groupof(m)]) {
+			/* Its part is written again: its entry goes in. */
+			if (pg->entry != NULL) {
+				buf_puts(&part, part.len ? ",\n" : "\n");
+				buf_puts(&part, pg->entry);
+			} else if (!pg->reuse)
+				search_entry(pg, &part);
+		}
+		if (split && m != NULL) {
+			pg->sgroup = groupof(m);
+			pg->sline = line++;
+		}
 		tick();
 		done(pg);
-		/* The end of a module: its search part. */
-		m = pg->module;
+		/* The end of a part. */
 		if (!split || m == NULL || (i + 1 < c->npages &&
-		    c->pages[i + 1]->module == m))
+		    groupof(c->pages[i + 1]->module) == groupof(m)))
 			continue;
-		name = partname(m);
+		g = groupof(m);
+		name = partname(g);
 		jsonstr(&parts, name);
 		buf_putc(&parts, ',');
-		m->page.unitkey = partkey(c, m);
-		if (m->page.reuse) {
-			char *rel = partrel(c, m);
+		free(name);
+		key = partkey(c, g);
+		for (k = g * PART_MODULES; k < c->nmodules &&
+		    k < (g + 1) * PART_MODULES; k++)
+			c->modules[k]->page.unitkey = key;
+		line = 0;
+		if (keep[g]) {
+			char *rel = partrel(c, g);
 
 			output_keep(w, rel);
 			free(rel);
 		} else if (ok && diag_errors == before)
-			search_put(w, c, m, &part, NULL);
-		free(name);
+			search_put(w, c, g, &part, NULL);
+		buf_truncate(&part, 0);
 	}
 	md_end(md);	/* its errors count in diag_errors */
 	for (i = 0; i < 2; i++) {
@@ -846,7 +1001,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	if (diag_errors == before && !site_interrupted) {
 		if (parts.len > 0)
 			buf_truncate(&parts, parts.len - 1);
-		search_put(w, c, NULL, &idx, split ? parts.data : NULL);
+		search_put(w, c, NOPART, &idx, split ? parts.data : NULL);
 		copyfiles(th, c, w);
 		coursejs(c, &b);
 		putbuf(w, c, "assets/course.js", &b);
@@ -861,6 +1016,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	buf_release(&idx);
 	buf_release(&part);
 	buf_release(&parts);
+	free(keep);
 	return diag_errors == before ? 0 : -1;
 }
 

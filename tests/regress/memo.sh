@@ -38,7 +38,7 @@ kept() { grep -q "bench: $1 of 441 pages as the last build left them" "$tmp/err"
 build
 check "a first build keeps nothing" "kept 0"
 check "the search index is in parts" \
-    "[ -f '$tmp/out/site/bench/assets/search/m0040.js' ] && grep -q '\"parts\":\\[\"search/m0001.js\"' '$tmp/out/site/bench/assets/search-index.js'"
+    "[ -f '$tmp/out/site/bench/assets/search/0002.js' ] && grep -q '\"parts\":\\[\"search/0000.js\",\"search/0001.js\",\"search/0002.js\"\]' '$tmp/out/site/bench/assets/search-index.js'"
 
 echo "Une phrase de plus." >> "$b/m0003/l02.md"
 build
@@ -110,6 +110,20 @@ rc=$?
 check "an image a kept page shows is gone: the build fails" \
     "[ $rc = 1 ] && grep -q 'm0030/l01.md:[0-9]*:[0-9]*: error: image' '$tmp/err'"
 mv "$tmp/schema.svg" "$b/images/schema.svg"
+
+# A search part rewritten takes the entries of kept pages from the last
+# build's part, if their bytes are those it made: one changed in place
+# (the directory's time does not show it) has its module rendered again.
+age
+build
+part=$tmp/out/site/bench/assets/search/0001.js
+at=$(grep -b -o '"t":"Leçon 17.1"' "$part" | cut -d: -f1)
+printf '"t":"Leçon 71.1"' | dd of="$part" bs=1 seek="$at" conv=notrunc 2>/dev/null
+echo "Une phrase pour le module 20." >> "$b/m0020/l02.md"
+build
+clean
+check "a part changed in place: its module is made again" \
+    "[ -n '$at' ] && kept 418 && same '$tmp/out' '$tmp/clean'"
 
 # A damaged memo is not believed: a full build, with the same bytes.
 age
