@@ -684,7 +684,7 @@ course_page(struct course *c, const char *path)
 
 	if (c->pageidx.n == 0)
 		for (k = 0; k < c->npages; k++)
-			strmap_put(&c->pageidx, c->pages[k]->src, (long)k);
+			strmap_lend(&c->pageidx, c->pages[k]->src, (long)k);
 	return (i = strmap_get(&c->pageidx, path)) != NULL ?
 	    c->pages[*i] : NULL;
 }

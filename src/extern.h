@@ -56,10 +56,12 @@ struct strmap {
 	char	**keys;
 	long	*vals;
 	size_t	 cap, n;
+	int	 borrowed;	/* keys are the caller's (strmap_lend) */
 };
 
 long	*strmap_get(const struct strmap *, const char *);
 long	*strmap_put(struct strmap *, const char *, long);
+long	*strmap_lend(struct strmap *, const char *, long);
 void	 strmap_release(struct strmap *);
 
 /* diag.c ------------------------------------------------------------ */

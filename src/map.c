@@ -48,9 +48,27 @@ strmap_get(const struct strmap *m, const char *key)
 	return m->keys[i] != NULL ? &m->vals[i] : NULL;
 }
 
+static long	*put(struct strmap *, const char *, long, int);
+
 /* Set key (copied) to val; returns the value's place in the map. */
 long *
 strmap_put(struct strmap *m, const char *key, long val)
+{
+	return put(m, key, val, 0);
+}
+
+/*
+ * Set key, borrowed: it must outlive the map, and every key of the map
+ * be lent.  Ten thousand paths are then not copied again.
+ */
+long *
+strmap_lend(struct strmap *m, const char *key, long val)
+{
+	return put(m, key, val, 1);
+}
+
+static long *
+put(struct strmap *m, const char *key, long val, int lend)
 {
 	size_t	 i, j, cap;
 	char	**keys;
@@ -76,7 +94,8 @@ strmap_put(struct strmap *m, const char *key, long val)
 	}
 	i = slot(m, key);
 	if (m->keys[i] == NULL) {
-		m->keys[i] = xstrdup(key);
+		m->keys[i] = lend ? (char *)key : xstrdup(key);
+		m->borrowed = lend;
 		m->n++;
 	}
 	m->vals[i] = val;
@@ -88,7 +107,7 @@ strmap_release(struct strmap *m)
 {
 	size_t	 i;
 
-	for (i = 0; i < m->cap; i++)
+	for (i = 0; i < m->cap && !m->borrowed; i++)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->vals);

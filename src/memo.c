@@ -315,7 +315,7 @@ memo_parse(const char *data, size_t len, uint64_t id)
 			free(e->src);
 			break;
 		}
-		strmap_put(&m->idx, e->src, (long)m->npages++);
+		strmap_lend(&m->idx, e->src, (long)m->npages++);
 	}
 	if (r.bad) {
 		memo_free(m);

@@ -832,7 +832,7 @@ modreusable(struct course *c, struct output *w, struct module *m,
 static size_t
 reusable(struct course *c, struct output *w, int *keep)
 {
-	struct strmap	 files = { NULL, NULL, 0, 0 };
+	struct strmap	 files = { NULL, NULL, 0, 0, 0 };
 	struct oldparts	 op;
 	struct module	*m;
 	struct page	*pg;

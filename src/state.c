@@ -115,7 +115,7 @@ state_find(struct state *s, const char *path)
 
 	if (s->outidx.n == 0)
 		for (k = 0; k < s->nout; k++)
-			strmap_put(&s->outidx, s->out[k].path, (long)k);
+			strmap_lend(&s->outidx, s->out[k].path, (long)k);
 	i = strmap_get(&s->outidx, path);
 	return i != NULL ? &s->out[*i] : NULL;
 }
@@ -335,7 +335,7 @@ state_walk(struct state *s, const char *path)
 		s->racy |= sh[i].racy;
 	}
 	for (i = first; i < s->nin; i++)
-		strmap_put(&s->inidx, s->in[i].path, (long)i);
+		strmap_lend(&s->inidx, s->in[i].path, (long)i);
 }
 
 static void
@@ -345,7 +345,8 @@ add_odir(struct state *s, const char *path, int64_t mtime)
 	memset(&s->odir[s->nodir], 0, sizeof(*s->odir));
 	s->odir[s->nodir].path = xstrdup(path);
 	s->odir[s->nodir].mtime = mtime;
-	strmap_put(&s->odiridx, path, (long)s->nodir++);
+	strmap_lend(&s->odiridx, s->odir[s->nodir].path, (long)s->nodir);
+	s->nodir++;
 }
 
 static int64_t
