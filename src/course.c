@@ -403,24 +403,17 @@ known(const char *path, struct stat *st)
 	return lstat(path, st);
 }
 
+/* Is path of type (S_IFDIR, S_IFREG), a link followed? */
 static int
-isdir(const char *path)
+isa(const char *path, mode_t type)
 {
 	struct stat	 st;
 
 	if (known(path, &st) == -1)
 		return 0;
-	return S_ISLNK(st.st_mode) ? fs_isdir(path) : S_ISDIR(st.st_mode);
-}
-
-static int
-isfile(const char *path)
-{
-	struct stat	 st;
-
-	if (known(path, &st) == -1)
-		return 0;
-	return S_ISLNK(st.st_mode) ? fs_isfile(path) : S_ISREG(st.st_mode);
+	if (S_ISLNK(st.st_mode))
+		return type == S_IFDIR ? fs_isdir(path) : fs_isfile(path);
+	return (st.st_mode & S_IFMT) == type;
 }
 
 /* fs_list, from the walk when it can. */
@@ -466,7 +459,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		link = S_ISLNK(st.st_mode);
 		dir = link ? fs_isdir(path) : S_ISDIR(st.st_mode);
 		if (names[i][0] == '.' || strcmp(names[i], "_index.md") == 0 ||
-		    (dir && !isfile(idx = fs_join(path, "index.md"))) ||
+		    (dir && !isa(idx = fs_join(path, "index.md"), S_IFREG)) ||
 		    (!dir && (strlen(names[i]) < 4 ||
 		    strcmp(names[i] + strlen(names[i]) - 3, ".md") != 0))) {
 			free(idx);
@@ -618,7 +611,7 @@ course_load(const char *dir, const struct opts *o)
 		path = fs_join(dir, names[i]);
 		idx = fs_join(path, "_index.md");
 		if (names[i][0] == '.' || strcmp(names[i], "theme") == 0 ||
-		    !isdir(path) || !isfile(idx)) {
+		    !isa(path, S_IFDIR) || !isa(idx, S_IFREG)) {
 			free(idx);
 			free(path);
 			continue;
