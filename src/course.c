@@ -290,8 +290,7 @@ loadpage(struct course *c, struct page *pg, struct module *m,
 	 */
 	if (rc == 0 && st != NULL && S_ISREG(st->st_mode) &&
 	    st->st_mtim.tv_sec + 2 < time(NULL)) {
-		pg->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-		    st->st_mtim.tv_nsec;
+		pg->mtime = fs_mtime(st);
 		pg->size = (uint64_t)st->st_size;
 		pg->ino = (uint64_t)st->st_ino;
 	}
@@ -351,8 +350,9 @@ course_unrender(struct page *pg)
 	pg->rendered = 0;
 }
 
-static void
-page_release(struct page *pg)
+/* Free what pg holds, not pg itself. */
+void
+course_page_release(struct page *pg)
 {
 	course_unrender(pg);
 	free(pg->src);
@@ -487,7 +487,7 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 		if (loadpage(c, l, m, IN_LESSON, st.st_mode ? &st : NULL) == -1)
 			rc = -1;
 		if (l->draft && !o->drafts) {
-			page_release(l);
+			course_page_release(l);
 			free(l);
 			continue;
 		}
@@ -691,15 +691,15 @@ course_free(struct course *c)
 		return;
 	for (i = 0; i < c->nmodules; i++) {
 		for (j = 0; j < c->modules[i]->nlessons; j++) {
-			page_release(c->modules[i]->lessons[j]);
+			course_page_release(c->modules[i]->lessons[j]);
 			free(c->modules[i]->lessons[j]);
 		}
 		free(c->modules[i]->lessons);
-		page_release(&c->modules[i]->page);
+		course_page_release(&c->modules[i]->page);
 		free(c->modules[i]);
 	}
 	free(c->modules);
-	page_release(&c->page);
+	course_page_release(&c->page);
 	free(c->pages);
 	for (i = 0; i < c->nassets; i++) {
 		free(c->assets[i].src);

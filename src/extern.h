@@ -108,6 +108,9 @@ const char *fs_basename(const char *);
 char	*fs_relpath(const char *from_dir, const char *to);
 char	*fs_normalize(const char *);
 int	 fs_read(const char *, char **, size_t *);
+int	 fs_read_quiet(const char *, char **, size_t *, const char **);
+struct stat;
+int64_t	 fs_mtime(const struct stat *);
 int	 fs_write(const char *, const void *, size_t);
 int	 fs_write_quiet(const char *, const void *, size_t, const char **,
 	    char **);
@@ -335,6 +338,7 @@ extern const struct state *course_seen;	/* while loading: inputs walked */
 struct course	*course_load(const char *dir, const struct opts *);
 int		 course_read(struct page *);
 void		 course_unrender(struct page *);
+void		 course_page_release(struct page *);
 void		 course_free(struct course *);
 const char	*course_asset(struct course *, const char *path);
 /* The page whose source is path, or NULL. */
@@ -500,7 +504,6 @@ void		 hash_init(struct hash *);
 void		 hash_add(struct hash *, const void *, size_t);
 uint64_t	 hash_end(struct hash *);
 uint64_t	 hash_bytes(const void *, size_t);
-struct stat;
 uint64_t	 hash_stat(const struct stat *);
 
 struct inrec {

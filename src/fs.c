@@ -161,61 +161,83 @@ fs_isfile(const char *p)
 int
 fs_read(const char *path, char **data, size_t *len)
 {
-	struct stat	 st;
-	struct buf	 b = BUF_INIT;
-	ssize_t		 n;
-	int		 fd;
+	const char	*what;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return diag_sys(path, "cannot open");
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return diag_sys(path, "cannot stat");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return diag_sys(path, "not a regular file");
-	}
-	if ((uintmax_t)st.st_size > FS_MAXFILE) {
+	if (fs_read_quiet(path, data, len, &what) == 0)
+		return 0;
+	if (errno == EFBIG) {
 		struct pos p = { path, 0, 0 };
 
-		close(fd);
 		return diag_err(&p, "file is larger than %u MiB",
 		    FS_MAXFILE >> 20);
 	}
+	return diag_sys(path, "%s", what);
+}
+
+/*
+ * fs_read without a word, for files binome wrote itself (its records)
+ * or only hashes: -1 with errno set (EFBIG: over FS_MAXFILE) and *what
+ * saying what failed.
+ */
+int
+fs_read_quiet(const char *path, char **data, size_t *len, const char **what)
+{
+	struct stat	 st;
+	struct buf	 b = BUF_INIT;
+	ssize_t		 n;
+	int		 fd, e;
+
+	*what = "cannot open";
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return -1;
+	*what = "cannot stat";
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	*what = "not a regular file";
+	errno = EINVAL;
+	if (!S_ISREG(st.st_mode))
+		goto fail;
+	errno = EFBIG;
+	if ((uintmax_t)st.st_size > FS_MAXFILE)
+		goto fail;
 	/* Exactly the size, plus one byte to see the end: ten thousand
 	 * lessons stay in memory while a course builds. */
 	b.cap = (size_t)st.st_size + 2;
 	b.data = xmalloc(b.cap);
 	b.data[0] = '\0';
+	*what = "cannot read";
 	for (;;) {
 		if (b.cap - b.len - 1 == 0)
 			buf_grow(&b, 4096);
 		n = read(fd, b.data + b.len, b.cap - b.len - 1);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			close(fd);
-			buf_release(&b);
-			return diag_sys(path, "cannot read");
-		}
+		if (n == -1)
+			goto fail;
 		if (n == 0)
 			break;
 		b.len += (size_t)n;
 		b.data[b.len] = '\0';
-		if (b.len > FS_MAXFILE) {
-			struct pos p = { path, 0, 0 };
-
-			close(fd);
-			buf_release(&b);
-			return diag_err(&p, "file is larger than %u MiB",
-			    FS_MAXFILE >> 20);
-		}
+		errno = EFBIG;
+		if (b.len > FS_MAXFILE)
+			goto fail;
 	}
 	close(fd);
 	*data = buf_detach(&b, len);
 	return 0;
+fail:
+	e = errno;
+	close(fd);
+	buf_release(&b);
+	errno = e;
+	return -1;
+}
+
+/* A stat's modification time in nanoseconds. */
+int64_t
+fs_mtime(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
 /*

@@ -330,15 +330,14 @@ memo_load(const char *outdir, uint64_t id)
 {
 	struct memo	*m;
 	char		*path, *data;
+	const char	*what;
 	size_t		 len;
-	int		 quiet = diag_mute, rc;
+	int		 rc;
 
 	if (id == 0)
 		return NULL;
 	path = fs_join(outdir, MEMO_FILE);
-	diag_mute = 1;
-	rc = fs_read(path, &data, &len);
-	diag_mute = quiet;
+	rc = fs_read_quiet(path, &data, &len, &what);
 	free(path);
 	if (rc == -1)
 		return NULL;
@@ -383,8 +382,7 @@ memo_find(const struct memo *m, const char *src, const struct stat *st)
 	if (m == NULL || (i = strmap_get(&m->idx, src)) == NULL)
 		return NULL;
 	e = &m->pages[*i];
-	if (e->mtime != (int64_t)st->st_mtim.tv_sec * 1000000000 +
-	    st->st_mtim.tv_nsec || e->size != (uint64_t)st->st_size ||
+	if (e->mtime != fs_mtime(st) || e->size != (uint64_t)st->st_size ||
 	    e->ino != (uint64_t)st->st_ino)
 		return NULL;
 	return e;

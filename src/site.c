@@ -399,12 +399,19 @@ coursejs(const struct course *c, struct buf *b)
 	buf_puts(b, "}};\n");
 }
 
+/* The output's path of a file of the course. */
+static char *
+outrel(const struct course *c, const char *name)
+{
+	return xasprintf("site/%s/%s", c->id, name);
+}
+
 /* A generated file of the course: the output takes b's bytes. */
 static void
 putbuf(struct output *w, const struct course *c, const char *name,
     struct buf *b)
 {
-	char	*rel = xasprintf("site/%s/%s", c->id, name);
+	char	*rel = outrel(c, name);
 	size_t	 len;
 	char	*data = buf_detach(b, &len);
 
@@ -459,7 +466,13 @@ partname(size_t g)
 static char *
 partrel(const struct course *c, size_t g)
 {
-	return xasprintf("site/%s/assets/search/%04zu.js", c->id, g);
+	char	*name = partname(g), *file, *rel;
+
+	file = xasprintf("assets/%s", name);
+	rel = outrel(c, file);
+	free(file);
+	free(name);
+	return rel;
 }
 
 /* The key of search part g: its bytes come from these. */
@@ -500,7 +513,9 @@ search_put(struct output *w, const struct course *c, size_t g,
 		key = xasprintf("%s/%s", c->id, name);
 		jsonstr(&b, key);
 		free(key);
+		key = xasprintf("assets/%s", name);
 		free(name);
+		name = key;
 		buf_puts(&b, "] = [");
 	} else {
 		buf_puts(&b, "(window.BINOME_SEARCH = window.BINOME_SEARCH || "
@@ -511,11 +526,10 @@ search_put(struct output *w, const struct course *c, size_t g,
 		if (parts != NULL)
 			buf_printf(&b, ",\"parts\":[%s]", parts);
 		buf_puts(&b, ",\"p\":[");
+		name = xstrdup("assets/search-index.js");
 	}
 	buf_put(&b, entries->data, entries->len);
 	buf_puts(&b, g != NOPART ? "];\n" : "]});\n");
-	name = g != NOPART ? xasprintf("assets/search/%04zu.js", g) :
-	    xstrdup("assets/search-index.js");
 	putbuf(w, c, name, &b);
 	free(name);
 	buf_truncate(entries, 0);
@@ -555,7 +569,7 @@ copyfiles(struct theme *th, const struct course *c, struct output *w)
 	files = theme_files(th, "assets", &n);
 	for (i = 0; files != NULL && i < n; i++) {
 		src = theme_path(th, files[i]);
-		rel = xasprintf("site/%s/%s", c->id, files[i]);
+		rel = outrel(c, files[i]);
 		if (src == NULL || output_copy(w, rel, src) == -1)
 			rc = -1;
 		free(src);
@@ -564,7 +578,7 @@ copyfiles(struct theme *th, const struct course *c, struct output *w)
 	}
 	free(files);
 	for (i = 0; i < c->nassets; i++) {
-		rel = xasprintf("site/%s/%s", c->id, c->assets[i].out);
+		rel = outrel(c, c->assets[i].out);
 		if (output_copy(w, rel, c->assets[i].src) == -1)
 			rc = -1;
 		free(rel);
@@ -686,12 +700,6 @@ memokey(const struct course *c, const struct theme *th)
 	return hash_end(&h);
 }
 
-static char *
-outrel(const struct course *c, const char *name)
-{
-	return xasprintf("site/%s/%s", c->id, name);
-}
-
 /* Are the files pg's rendering found still where it found them? */
 static int
 depsok(struct course *c, const struct page *pg, struct strmap *files)
@@ -745,6 +753,7 @@ oldentry(struct output *w, const struct course *c, struct oldparts *op,
 {
 	struct oldpart	*p;
 	char		 num[32], *rel, *path;
+	const char	*what;
 	const char	*s, *e;
 	size_t		 len, i;
 	long		*at;
@@ -756,7 +765,8 @@ oldentry(struct output *w, const struct course *c, struct oldparts *op,
 		memset(p, 0, sizeof(*p));
 		rel = partrel(c, g);
 		path = fs_join(w->dir, rel);
-		if (output_has(w, rel) && fs_read(path, &p->data, &len) == 0)
+		if (output_has(w, rel) &&
+		    fs_read_quiet(path, &p->data, &len, &what) == 0)
 			for (i = 0; i <= len; i++)
 				if (i == 0 || p->data[i - 1] == '\n') {
 					p->line = xreallocarray(p->line,

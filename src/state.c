@@ -42,8 +42,7 @@ hash_stat(const struct stat *st)
 {
 	uint64_t	 v[4];
 
-	v[0] = (uint64_t)st->st_mtim.tv_sec * 1000000000u +
-	    (uint64_t)st->st_mtim.tv_nsec;
+	v[0] = (uint64_t)fs_mtime(st);
 	v[1] = (uint64_t)st->st_size;
 	v[2] = (uint64_t)st->st_ino;
 	v[3] = (uint64_t)st->st_dev;
@@ -300,8 +299,7 @@ lstats(void *arg)
 			j->bad = 1;
 			continue;
 		}
-		r->mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		    st.st_mtim.tv_nsec;
+		r->mtime = fs_mtime(&st);
 		r->size = (uint64_t)st.st_size;
 		r->ino = (uint64_t)st.st_ino;
 		r->mode = (unsigned)st.st_mode;
@@ -349,12 +347,6 @@ add_odir(struct state *s, const char *path, int64_t mtime)
 	s->nodir++;
 }
 
-static int64_t
-mtime_ns(const struct stat *st)
-{
-	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
-
 /*
  * Record the time of every directory that holds outputs, as the build
  * leaves it: removing or adding a file changes its directory's time,
@@ -373,7 +365,7 @@ state_outdirs(struct state *s, const char *outdir)
 		if (strmap_get(&s->odiridx, d) == NULL) {
 			p = fs_join(outdir, d);
 			if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-				add_odir(s, d, mtime_ns(&st));
+				add_odir(s, d, fs_mtime(&st));
 			else
 				add_odir(s, d, -1);	/* never the same */
 			free(p);
@@ -395,7 +387,7 @@ state_outdir_same(const struct state *s, const char *outdir, const char *dir)
 		return 0;
 	p = fs_join(outdir, dir);
 	ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    mtime_ns(&st) == s->odir[*k].mtime;
+	    fs_mtime(&st) == s->odir[*k].mtime;
 	free(p);
 	return ok;
 }
@@ -531,20 +523,14 @@ state_large(const char *outdir)
 int
 state_load(struct state *s, const char *outdir)
 {
-	struct stat	 st;
 	char		*path, *data;
+	const char	*what;
 	size_t		 len;
-	int		 rc, quiet = diag_mute;
+	int		 rc;
 
 	memset(s, 0, sizeof(*s));
 	path = statepath(outdir);
-	if (stat(path, &st) == -1) {
-		free(path);
-		return -1;
-	}
-	diag_mute = 1;
-	rc = fs_read(path, &data, &len);
-	diag_mute = quiet;
+	rc = fs_read_quiet(path, &data, &len, &what);
 	free(path);
 	if (rc == -1)
 		return -1;
@@ -564,9 +550,7 @@ same(void *arg)
 
 	for (i = j->from + j->k; i < j->to && !*j->changed; i += j->n) {
 		r = &j->s->in[i];
-		if (lstat(r->path, &st) == -1 ||
-		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		    st.st_mtim.tv_nsec != r->mtime ||
+		if (lstat(r->path, &st) == -1 || fs_mtime(&st) != r->mtime ||
 		    (uint64_t)st.st_size != r->size ||
 		    (uint64_t)st.st_ino != r->ino)
 			*j->changed = 1;

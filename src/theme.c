@@ -490,8 +490,7 @@ theme_key(const struct theme *th)
 	const char	*roots[2];
 	char		**names, *p, *data;
 	size_t		 i, j, n, len;
-	unsigned	 errs;
-	int		 quiet, rc;
+	const char	*what;
 
 	hash_init(&h);
 	roots[0] = th->over;
@@ -523,13 +522,7 @@ theme_key(const struct theme *th)
 			p = fs_join(roots[i], l.v[j]);
 			hash_add(&h, l.v[j], strlen(l.v[j]) + 1);
 			/* A file that cannot be read matters if it is used. */
-			quiet = diag_mute;
-			errs = diag_errors;
-			diag_mute = 1;
-			rc = fs_read(p, &data, &len);
-			diag_mute = quiet;
-			diag_errors = errs;
-			if (rc == 0) {
+			if (fs_read_quiet(p, &data, &len, &what) == 0) {
 				hash_add(&h, &len, sizeof(len));
 				hash_add(&h, data, len);
 				free(data);

@@ -49,14 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			memo_loaded(&mod.page, &mod, e);
 			if (e->key != 0)
 				memo_rendered(&mod.page);
-			course_unrender(&mod.page);
-			free(mod.page.src);
-			free(mod.page.title);
-			free(mod.page.description);
-			free(mod.page.duration);
-			fs_list_free(mod.page.objectives, mod.page.nobjectives);
-			free(mod.page.slug);
-			free(mod.page.loadsaid);
+			course_page_release(&mod.page);
 		}
 		memo_free(m);
 	}
