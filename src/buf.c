@@ -78,6 +78,20 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* The strings up to NULL, end to end. */
+char *
+xconcat(const char *s, ...)
+{
+	struct buf	 b = BUF_INIT;
+	va_list		 ap;
+
+	va_start(ap, s);
+	for (; s != NULL; s = va_arg(ap, const char *))
+		buf_puts(&b, s);
+	va_end(ap);
+	return buf_detach(&b, NULL);
+}
+
 char *
 xasprintf(const char *fmt, ...)
 {
@@ -150,14 +164,33 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	va_list	 cp;
 	int	 n;
 
+	/* Most fit in the room there is: one pass instead of two. */
+	buf_grow(b, 63);
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		oom();
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
+}
+
+/* v in decimal, without printf's set-up. */
+void
+buf_putl(struct buf *b, long v)
+{
+	char			 s[24], *p = s + sizeof(s);
+	unsigned long		 u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_put(b, p, (size_t)(s + sizeof(s) - p));
 }
 
 void

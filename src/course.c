@@ -531,7 +531,7 @@ place(struct course *c)
 				    "used by %s", m->page.slug,
 				    c->modules[k]->page.src);
 			}
-		m->page.out = xasprintf("%s/index.html", m->page.slug);
+		m->page.out = xconcat(m->page.slug, "/index.html", (char *)NULL);
 		c->pages = xreallocarray(c->pages, c->npages + 1 + m->nlessons,
 		    sizeof(*c->pages));
 		m->page.index = c->npages;
@@ -553,7 +553,8 @@ place(struct course *c)
 				rc = diag_err(&p, "lesson slug 'index' is "
 				    "reserved for the module page");
 			}
-			l->out = xasprintf("%s/%s.html", m->page.slug, l->slug);
+			l->out = xconcat(m->page.slug, "/", l->slug, ".html",
+			    (char *)NULL);
 			l->index = c->npages;
 			c->pages[c->npages++] = l;
 		}

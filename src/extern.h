@@ -33,6 +33,7 @@ void	 buf_grow(struct buf *, size_t);
 void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, int);
+void	 buf_putl(struct buf *, long);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_vprintf(struct buf *, const char *, va_list)
@@ -48,6 +49,7 @@ void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char	*xconcat(const char *, ...) __attribute__((sentinel));
 void	 mem_huge(void);
 
 /* map.c ------------------------------------------------------------- */
@@ -57,6 +59,7 @@ struct strmap {
 	long	*vals;
 	size_t	 cap, n;
 	int	 borrowed;	/* keys are the caller's (strmap_lend) */
+	uint64_t *hashes;	/* of keys[i] */
 };
 
 long	*strmap_get(const struct strmap *, const char *);
@@ -331,6 +334,7 @@ struct opts {
 	int		 packmode;	/* --package overrides, 0 = from course */
 	int		 check;	/* binome check: write nothing */
 	int		 jobs;	/* -j: threads at work, 0 = one per core */
+	int		 last;	/* the process ends after this build */
 };
 
 extern const struct state *course_seen;	/* while loading: inputs walked */

@@ -21,9 +21,7 @@ fs_join(const char *a, const char *b)
 
 	if (la == 0 || b[0] == '/')
 		return xstrdup(b);
-	if (a[la - 1] == '/')
-		return xasprintf("%s%s", a, b);
-	return xasprintf("%s/%s", a, b);
+	return xconcat(a, a[la - 1] == '/' ? "" : "/", b, (char *)NULL);
 }
 
 /* The directory part of p ("." when there is none); the caller frees. */

@@ -286,6 +286,7 @@ main(int argc, char *argv[])
 	}
 	if (!serve)
 		catchsignals();
+	o.last = !serve;
 	if (serve)
 		rc = serve_run(argv, (size_t)argc, &o, port) == 0 ? 0 : 1;
 	else

@@ -26,12 +26,18 @@ hash(const char *s)
 	return h;
 }
 
+/*
+ * Where key is, or the free slot it would take.  Slots keep their
+ * key's hash: a probe reads a key's bytes only when the hashes match,
+ * and growing the map hashes nothing again.
+ */
 static size_t
-slot(const struct strmap *m, const char *key)
+slot(const struct strmap *m, const char *key, uint64_t h)
 {
-	size_t	 i = (size_t)hash(key) & (m->cap - 1);
+	size_t	 i = (size_t)h & (m->cap - 1);
 
-	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+	while (m->keys[i] != NULL &&
+	    (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -44,7 +50,7 @@ strmap_get(const struct strmap *m, const char *key)
 
 	if (m->cap == 0)
 		return NULL;
-	i = slot(m, key);
+	i = slot(m, key, hash(key));
 	return m->keys[i] != NULL ? &m->vals[i] : NULL;
 }
 
@@ -70,30 +76,40 @@ strmap_lend(struct strmap *m, const char *key, long val)
 static long *
 put(struct strmap *m, const char *key, long val, int lend)
 {
-	size_t	 i, j, cap;
-	char	**keys;
-	long	*vals;
+	size_t		 i, j, k, cap;
+	char		**keys;
+	long		*vals;
+	uint64_t	*hashes, h;
 
 	if (2 * (m->n + 1) > m->cap) {
 		cap = m->cap ? m->cap * 2 : 16;
 		keys = m->keys;
 		vals = m->vals;
+		hashes = m->hashes;
 		m->keys = xcalloc(cap, sizeof(*m->keys));
 		m->vals = xcalloc(cap, sizeof(*m->vals));
+		m->hashes = xcalloc(cap, sizeof(*m->hashes));
 		j = m->cap;
 		m->cap = cap;
-		for (i = 0; i < j; i++)
-			if (keys[i] != NULL) {
-				size_t k = slot(m, keys[i]);
-
-				m->keys[k] = keys[i];
-				m->vals[k] = vals[i];
-			}
+		for (i = 0; i < j; i++) {
+			if (keys[i] == NULL)
+				continue;
+			/* Keys are unique: the first free slot is theirs. */
+			for (k = (size_t)hashes[i] & (cap - 1);
+			    m->keys[k] != NULL; k = (k + 1) & (cap - 1))
+				continue;
+			m->keys[k] = keys[i];
+			m->vals[k] = vals[i];
+			m->hashes[k] = hashes[i];
+		}
 		free(keys);
 		free(vals);
+		free(hashes);
 	}
-	i = slot(m, key);
+	h = hash(key);
+	i = slot(m, key, h);
 	if (m->keys[i] == NULL) {
+		m->hashes[i] = h;
 		m->keys[i] = lend ? (char *)key : xstrdup(key);
 		m->borrowed = lend;
 		m->n++;
@@ -111,5 +127,6 @@ strmap_release(struct strmap *m)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->vals);
+	free(m->hashes);
 	memset(m, 0, sizeof(*m));
 }

@@ -255,7 +255,7 @@ swap(const struct output *w, const char *name)
 int
 output_commit(struct output *w)
 {
-	struct strmap	 now = { NULL, NULL, 0, 0, 0 };
+	struct strmap	 now = { NULL, NULL, 0, 0, 0, NULL };
 	char		*from, *to, *dir;
 	size_t		 i;
 	int		 rc = 0, gone;

@@ -137,7 +137,7 @@ pageid(const struct page *pg)
 		return xstrdup("");
 	if (pg->kind == PAGE_MODULE)
 		return xstrdup(pg->slug);
-	return xasprintf("%s/%s", pg->module->page.slug, pg->slug);
+	return xconcat(pg->module->page.slug, "/", pg->slug, (char *)NULL);
 }
 
 /* Copy the theme's strings under "i18n". */
@@ -335,10 +335,13 @@ coursejs(const struct course *c, struct buf *b)
 		jsonstr(b, pg->out);
 		buf_puts(b, ",\"title\":");
 		jsonstr(b, pg->title);
-		buf_printf(b, ",\"kind\":\"%s\",\"module\":%ld}",
-		    pg->kind == PAGE_COURSE ? "course" :
-		    pg->kind == PAGE_MODULE ? "module" : "lesson",
-		    pg->kind == PAGE_COURSE ? -1L : (long)pg->module->index);
+		buf_puts(b, pg->kind == PAGE_COURSE ?
+		    ",\"kind\":\"course\",\"module\":" :
+		    pg->kind == PAGE_MODULE ? ",\"kind\":\"module\",\"module\":" :
+		    ",\"kind\":\"lesson\",\"module\":");
+		buf_putl(b, pg->kind == PAGE_COURSE ? -1L :
+		    (long)pg->module->index);
+		buf_putc(b, '}');
 	}
 	buf_puts(b, "],\n\"modules\":[");
 	for (i = 0; i < c->nmodules; i++) {
@@ -347,10 +350,14 @@ coursejs(const struct course *c, struct buf *b)
 		jsonstr(b, m->page.title);
 		buf_puts(b, ",\"href\":");
 		jsonstr(b, m->page.out);
-		buf_printf(b, ",\"page\":%zu,\"lessons\":[", m->page.index);
-		for (j = 0; j < m->nlessons; j++)
-			buf_printf(b, "%s%zu", j ? "," : "",
-			    m->lessons[j]->index);
+		buf_puts(b, ",\"page\":");
+		buf_putl(b, (long)m->page.index);
+		buf_puts(b, ",\"lessons\":[");
+		for (j = 0; j < m->nlessons; j++) {
+			if (j > 0)
+				buf_putc(b, ',');
+			buf_putl(b, (long)m->lessons[j]->index);
+		}
 		buf_puts(b, "],\"assessment\":");
 		for (max = 0, n = 0, j = 0; j < m->nlessons; j++)
 			for (k = 0; k < m->lessons[j]->nquizzes; k++) {
@@ -403,7 +410,7 @@ coursejs(const struct course *c, struct buf *b)
 static char *
 outrel(const struct course *c, const char *name)
 {
-	return xasprintf("site/%s/%s", c->id, name);
+	return xconcat("site/", c->id, "/", name, (char *)NULL);
 }
 
 /* A generated file of the course: the output takes b's bytes. */
@@ -842,7 +849,7 @@ modreusable(struct course *c, struct output *w, struct module *m,
 static size_t
 reusable(struct course *c, struct output *w, int *keep)
 {
-	struct strmap	 files = { NULL, NULL, 0, 0, 0 };
+	struct strmap	 files = { NULL, NULL, 0, 0, 0, NULL };
 	struct oldparts	 op;
 	struct module	*m;
 	struct page	*pg;
@@ -1030,12 +1037,15 @@ course(struct course *c, struct output *w, const struct opts *o,
 	return diag_errors == before ? 0 : -1;
 }
 
-/* The site root: the list of courses, in the first course's language. */
+/*
+ * The site root: the list of courses, in the first course's language,
+ * with th when it is the theme that takes (NULL: opened here).
+ */
 static int
 rootindex(struct course **cs, size_t n, const struct opts *o,
-    struct output *w)
+    struct theme *th, struct output *w)
 {
-	struct theme	*th;
+	struct theme	*own = NULL;
 	const struct tmpl *t;
 	struct tval	*root, *l, *it;
 	struct buf	 b = BUF_INIT;
@@ -1043,9 +1053,10 @@ rootindex(struct course **cs, size_t n, const struct opts *o,
 	int		 rc = -1;
 	char		*h;
 
-	th = theme_open(o->theme, NULL, n ? cs[0]->lang : "en");
+	if (th == NULL)
+		th = own = theme_open(o->theme, NULL, n ? cs[0]->lang : "en");
 	if (th == NULL || (t = theme_tmpl(th, "index.html")) == NULL) {
-		theme_free(th);
+		theme_free(own);
 		return -1;
 	}
 	root = tv_map(NULL, NULL);
@@ -1072,7 +1083,7 @@ rootindex(struct course **cs, size_t n, const struct opts *o,
 	tv_release(root);
 	free(root);
 	buf_release(&b);
-	theme_free(th);
+	theme_free(own);
 	return rc;
 }
 
@@ -1084,7 +1095,7 @@ static int
 site_build(struct course **cs, size_t n, const struct opts *o,
     struct output *w)
 {
-	struct theme	*th;
+	struct theme	*th, *first = NULL;
 	size_t		 i, j;
 	int		 rc = 0;
 
@@ -1101,10 +1112,15 @@ site_build(struct course **cs, size_t n, const struct opts *o,
 		th = theme_open(o->theme, cs[i]->themedir, cs[i]->lang);
 		if (th == NULL || course(cs[i], w, o, th) == -1)
 			rc = -1;
-		theme_free(th);
+		/* The root's theme: the first course's, if not its own. */
+		if (i == 0 && cs[0]->themedir == NULL)
+			first = th;
+		else
+			theme_free(th);
 	}
 	if (rc == 0 && diag_errors == 0 && !site_interrupted)
-		rc = rootindex(cs, n, o, w);
+		rc = rootindex(cs, n, o, first, w);
+	theme_free(first);
 	if (site_interrupted)
 		rc = diag_err(NULL, "interrupted: the previous output is "
 		    "left as it was");
@@ -1245,6 +1261,14 @@ lockout(const char *out)
 	return fd;
 }
 
+/* What the last build of a process leaves to the kernel (site_run). */
+static struct {
+	struct course	**cs;
+	struct output	 w;
+	struct state	 prev, now;
+	struct memo	*memo;
+} left;
+
 /*
  * Load the courses of dirs (each a course or a directory of courses),
  * build them, free them, and say how it went on stderr.  The command
@@ -1367,9 +1391,6 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 		}
 		stage("commit");
 	}
-	for (i = 0; i < n; i++)
-		course_free(cs[i]);
-	free(cs);
 	if (rc == 0)
 		summary(n, progress.total, progress.packages, diag_warnings,
 		    0);
@@ -1379,12 +1400,28 @@ end:
 		fs_rmtree(w.tmp);
 	stage("cleanup");
 	lib_wait();
-	free(w.tmp);
-	free(w.dir);
-	output_release(&w);
-	memo_free(memo);
-	state_free(&w.prev);
-	state_free(&now);
+	if (o->last && now.nin > LARGE_INPUTS) {
+		/*
+		 * The process ends now: freeing a large build piece by
+		 * piece only costs time.  Kept here, the memory is still
+		 * reachable for the leak checkers.
+		 */
+		left.cs = cs;
+		left.w = w;
+		left.prev = w.prev;
+		left.now = now;
+		left.memo = memo;
+	} else {
+		for (i = 0; i < n; i++)
+			course_free(cs[i]);
+		free(cs);
+		free(w.tmp);
+		free(w.dir);
+		output_release(&w);
+		memo_free(memo);
+		state_free(&w.prev);
+		state_free(&now);
+	}
 	if (fd != -1)
 		close(fd);
 	if (rc != 0)
