@@ -115,6 +115,7 @@ int	 fs_read_quiet(const char *, char **, size_t *, const char **);
 struct stat;
 int64_t	 fs_mtime(const struct stat *);
 int	 fs_write(const char *, const void *, size_t);
+int	 fs_replace(const char *, const char *, const char *);
 int	 fs_write_quiet(const char *, const void *, size_t, const char **,
 	    char **);
 int	 fs_write_report(const char *, const char *, char *);

@@ -345,6 +345,31 @@ fs_write_report(const char *path, const char *what, char *where)
 	return rc;
 }
 
+/*
+ * rename(from, to) where to may exist: moved to aside first (left for
+ * the caller to remove), or removed when aside is NULL.  On ext4 a
+ * rename that replaces a file starts writing from's data back and waits
+ * for the disk (auto_da_alloc): up to 24 ms for a 28 MB package, where
+ * a rename onto no file costs nothing.  -1 with errno set on failure,
+ * the old to put back from aside.
+ */
+int
+fs_replace(const char *from, const char *to, const char *aside)
+{
+	int	 e;
+
+	if (aside != NULL ? rename(to, aside) == -1 : unlink(to) == -1)
+		if (errno != ENOENT)
+			return -1;
+	if (rename(from, to) == 0)
+		return 0;
+	e = errno;
+	if (aside != NULL)
+		rename(aside, to);
+	errno = e;
+	return -1;
+}
+
 /* Write a whole file, creating its directory; every write is checked. */
 int
 fs_write(const char *path, const void *data, size_t len)

@@ -548,7 +548,8 @@ memo_save(const char *outdir, uint64_t id, struct course *const *cs,
 	if (i == n) {
 		unlink(path);
 		rc = 1;
-	} else if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
+	} else if (fs_write(tmp, b.data, b.len) == 0 && fs_replace(tmp, path,
+	    NULL) == 0)
 		rc = 0;
 	else {
 		unlink(tmp);

@@ -256,7 +256,7 @@ int
 output_commit(struct output *w)
 {
 	struct strmap	 now = { NULL, NULL, 0, 0, 0, NULL };
-	char		*from, *to, *dir;
+	char		*from, *to, *dir, *aside, n[32];
 	size_t		 i;
 	int		 rc = 0, gone;
 
@@ -287,10 +287,13 @@ output_commit(struct output *w)
 		from = fs_join(w->tmp, w->files[i].rel);
 		to = fs_join(w->dir, w->files[i].rel);
 		dir = fs_dirname(to);
+		snprintf(n, sizeof(n), "aside-%zu", i);
+		aside = fs_join(w->tmp, n);
 		if (fs_mkdirs(dir) == -1)
 			rc = -1;
-		else if (rename(from, to) == -1)
+		else if (fs_replace(from, to, aside) == -1)
 			rc = diag_sys(to, "cannot move the new file in place");
+		free(aside);
 		free(dir);
 		free(from);
 		free(to);
