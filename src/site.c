@@ -1264,8 +1264,8 @@ lockout(const char *out)
 /* What the last build of a process leaves to the kernel (site_run). */
 static struct {
 	struct course	**cs;
-	struct output	 w;
-	struct state	 prev, now;
+	struct output	 w;	/* with the last build's state */
+	struct state	 now;
 	struct memo	*memo;
 } left;
 
@@ -1408,7 +1408,6 @@ end:
 		 */
 		left.cs = cs;
 		left.w = w;
-		left.prev = w.prev;
 		left.now = now;
 		left.memo = memo;
 	} else {
