@@ -1261,13 +1261,17 @@ lockout(const char *out)
 	return fd;
 }
 
-/* What the last build of a process leaves to the kernel (site_run). */
-static struct {
+/*
+ * What the last build of a process leaves to the kernel (site_run).
+ * Not static: stores to an object no code reads would be optimised
+ * away, and the leak checkers would then see the memory as lost.
+ */
+struct site_left {
 	struct course	**cs;
 	struct output	 w;	/* with the last build's state */
 	struct state	 now;
 	struct memo	*memo;
-} left;
+} site_left;
 
 /*
  * Load the courses of dirs (each a course or a directory of courses),
@@ -1406,10 +1410,10 @@ end:
 		 * piece only costs time.  Kept here, the memory is still
 		 * reachable for the leak checkers.
 		 */
-		left.cs = cs;
-		left.w = w;
-		left.now = now;
-		left.memo = memo;
+		site_left.cs = cs;
+		site_left.w = w;
+		site_left.now = now;
+		site_left.memo = memo;
 	} else {
 		for (i = 0; i < n; i++)
 			course_free(cs[i]);
