@@ -222,7 +222,8 @@ prune(const char *top, const char *path)
 }
 
 /*
- * Replace OUT/name by tmp/name, by rename, the old one removed after.
+ * Replace OUT/name by tmp/name, by rename, the old one moved aside and
+ * removed with tmp.
  */
 static int
 swap(const struct output *w, const char *name)
@@ -235,12 +236,8 @@ swap(const struct output *w, const char *name)
 	old = xasprintf("%s/old-%s", w->tmp, name);
 	if (!fs_isdir(from) && fs_mkdirs(from) == -1)
 		rc = -1;
-	else if (fs_isdir(to) && rename(to, old) == -1)
-		rc = diag_sys(to, "cannot move the old output aside");
-	else if (rename(from, to) == -1) {
+	else if (fs_replace(from, to, old) == -1)
 		rc = diag_sys(to, "cannot move the new output in place");
-		rename(old, to);
-	}
 	free(from);
 	free(to);
 	free(old);
