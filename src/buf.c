@@ -310,25 +310,30 @@ void
 mem_huge(void)
 {
 #ifdef M_MMAP_THRESHOLD
-	const uintptr_t	 huge = (uintptr_t)2 << 20;
-	uintptr_t	 from, to;
-	void *volatile	 p;	/* not optimised away */
-	static int	 done;
+	const uintptr_t		 huge = (uintptr_t)2 << 20;
+	static void *volatile	 keep;	/* never freed, never touched */
+	uintptr_t		 end, to;
+	char			*p;
 
-	if (done++)
+	if (keep != NULL)
 		return;
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	mallopt(M_TOP_PAD, 64 << 20);
 	/* A block larger than the top: the heap grows, by the pad. */
-	from = (uintptr_t)sbrk(0);
-	p = malloc(1 << 20);
-	free(p);
+	if ((p = malloc(1 << 20)) == NULL)
+		return;
 	to = (uintptr_t)sbrk(0);
-	from = (from + huge - 1) & ~(huge - 1);
+	/*
+	 * Its headers were written before the advice: the huge pages that
+	 * held them are 4 KiB pages now.  Blocks start past them.
+	 */
+	end = ((uintptr_t)p + (1 << 20) + 64 + huge - 1) & ~(huge - 1);
 #ifdef MADV_HUGEPAGE
-	if (to > from && from != (uintptr_t)-1)
-		madvise((void *)from, to - from, MADV_HUGEPAGE);
+	if (to > end)
+		madvise((void *)end, to - end, MADV_HUGEPAGE);
 #endif
+	free(p);
+	keep = malloc(end - (uintptr_t)p);
 #endif
 }
