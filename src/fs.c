@@ -2,6 +2,7 @@
  * File system helpers: paths, whole-file read and write, directories.
  * System errors are reported with diag_sys() and return -1.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -334,6 +335,40 @@ fs_write_quiet(const char *path, const void *data, size_t len,
 	return close(fd);
 }
 
+/*
+ * Map a file binome wrote itself, read-only, quietly: what its reader
+ * keeps points into the page cache instead of a copy on the heap, a
+ * copy that costs a large build its first touch of every page.  -1
+ * when it cannot (an empty file included).
+ */
+int
+fs_map(const char *path, const char **data, size_t *len)
+{
+	struct stat	 st;
+	void		*p = MAP_FAILED;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size <= FS_MAXFILE)
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		    fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	*data = p;
+	*len = (size_t)st.st_size;
+	return 0;
+}
+
+void
+fs_unmap(const char *data, size_t len)
+{
+	if (data != NULL)
+		munmap((void *)data, len);
+}
+
 /* Report a failure of fs_write_quiet; returns -1. */
 int
 fs_write_report(const char *path, const char *what, char *where)
@@ -343,6 +378,55 @@ fs_write_report(const char *path, const char *what, char *where)
 	rc = diag_sys(where != NULL ? where : path, "%s", what);
 	free(where);
 	return rc;
+}
+
+/*
+ * A record written as it is made: its buffer goes to the file each
+ * time it passes FS_SPILL bytes, so that a large record never stands
+ * whole in memory.  Quiet until fs_spill_close, which reports the first
+ * failure and returns -1.
+ */
+#define FS_SPILL	(256u << 10)
+
+int
+fs_spill_open(struct fs_spill *w, const char *path)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = (struct buf)BUF_INIT;
+	if ((w->fd = create(path, &w->what, &w->where)) == -1)
+		w->err = errno;
+	return w->fd == -1 ? -1 : 0;
+}
+
+void
+fs_spill(struct fs_spill *w)
+{
+	if (w->b.len < FS_SPILL)
+		return;
+	if (w->err == 0 && writeall(w->fd, w->b.data, w->b.len) == -1) {
+		w->err = errno;
+		w->what = "cannot write";
+	}
+	w->b.len = 0;
+}
+
+int
+fs_spill_close(struct fs_spill *w, const char *path)
+{
+	if (w->err == 0 && w->b.len > 0 &&
+	    writeall(w->fd, w->b.data, w->b.len) == -1) {
+		w->err = errno;
+		w->what = "cannot write";
+	}
+	if (w->fd != -1 && close(w->fd) == -1 && w->err == 0) {
+		w->err = errno;
+		w->what = "cannot write";
+	}
+	buf_release(&w->b);
+	if (w->err == 0)
+		return 0;
+	errno = w->err;
+	return fs_write_report(path, w->what, w->where);
 }
 
 /*

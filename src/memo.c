@@ -45,7 +45,7 @@
 const struct memo *memo_prev;
 
 struct memo {
-	char		*data;	/* the file, which entries point into */
+	const char	*data;	/* the file, mapped: entries point into it */
 	size_t		 len;
 	struct memo_page *pages;
 	size_t		 npages;
@@ -329,20 +329,20 @@ struct memo *
 memo_load(const char *outdir, uint64_t id)
 {
 	struct memo	*m;
-	char		*path, *data;
-	const char	*what;
+	const char	*data;
+	char		*path;
 	size_t		 len;
 	int		 rc;
 
 	if (id == 0)
 		return NULL;
 	path = fs_join(outdir, MEMO_FILE);
-	rc = fs_read_quiet(path, &data, &len, &what);
+	rc = fs_map(path, &data, &len);
 	free(path);
 	if (rc == -1)
 		return NULL;
 	if ((m = memo_parse(data, len, id)) == NULL) {
-		free(data);
+		fs_unmap(data, len);
 		return NULL;
 	}
 	m->data = data;
@@ -361,7 +361,7 @@ memo_free(struct memo *m)
 		free(m->pages[i].src);
 	free(m->pages);
 	strmap_release(&m->idx);
-	free(m->data);
+	fs_unmap(m->data, m->len);
 	free(m);
 }
 
@@ -530,32 +530,35 @@ int
 memo_save(const char *outdir, uint64_t id, struct course *const *cs,
     size_t n)
 {
-	struct buf	 b = BUF_INIT;
+	struct fs_spill	 w;
 	char		*path, *tmp;
 	size_t		 i, k;
 	int		 rc = -1;
 
-	buf_puts(&b, MEMO_MAGIC);
-	put_u(&b, id);
-	for (i = 0; i < n; i++)
-		for (k = 1; cs[i]->memokey != 0 && k < cs[i]->npages; k++)
-			if (cs[i]->pages[k]->mtime != 0)
-				put_page(&b, cs[i], cs[i]->pages[k]);
 	path = fs_join(outdir, MEMO_FILE);
-	tmp = xasprintf("%s.tmp", path);
 	for (i = 0; i < n && cs[i]->memokey == 0; i++)
 		continue;
 	if (i == n) {
 		unlink(path);
-		rc = 1;
-	} else if (fs_write(tmp, b.data, b.len) == 0 && fs_replace(tmp, path,
-	    NULL) == 0)
+		free(path);
+		return 1;
+	}
+	tmp = xasprintf("%s.tmp", path);
+	fs_spill_open(&w, tmp);
+	buf_puts(&w.b, MEMO_MAGIC);
+	put_u(&w.b, id);
+	for (i = 0; i < n; i++)
+		for (k = 1; cs[i]->memokey != 0 && k < cs[i]->npages; k++)
+			if (cs[i]->pages[k]->mtime != 0) {
+				put_page(&w.b, cs[i], cs[i]->pages[k]);
+				fs_spill(&w);
+			}
+	if (fs_spill_close(&w, tmp) == 0 && fs_replace(tmp, path, NULL) == 0)
 		rc = 0;
 	else {
 		unlink(tmp);
 		unlink(path);
 	}
-	buf_release(&b);
 	free(tmp);
 	free(path);
 	return rc;

@@ -620,7 +620,8 @@ hex(struct buf *b, uint64_t v)
 int
 state_save(const struct state *s, const char *outdir)
 {
-	struct buf	 b = BUF_INIT;
+	struct fs_spill	 w;
+	struct buf	*b = &w.b;
 	char		*path, *tmp;
 	size_t		 i;
 	const char	*l, *e;
@@ -632,45 +633,49 @@ state_save(const struct state *s, const char *outdir)
 		unlink(path);
 		goto out;
 	}
-	buf_printf(&b, "binome-state 1\nkey %016" PRIx64 "\n", s->key);
-	buf_printf(&b, "note %zu %zu %zu %u\n", s->courses, s->pages,
+	fs_spill_open(&w, tmp);
+	buf_printf(b, "binome-state 1\nkey %016" PRIx64 "\n", s->key);
+	buf_printf(b, "note %zu %zu %zu %u\n", s->courses, s->pages,
 	    s->packages, s->warnings);
 	if (s->racy)
-		buf_puts(&b, "racy\n");
+		buf_puts(b, "racy\n");
 	if (s->memo != 0)
-		buf_printf(&b, "memo %016" PRIx64 "\n", s->memo);
+		buf_printf(b, "memo %016" PRIx64 "\n", s->memo);
 	for (l = s->said.data; l != NULL && *l != '\0'; l = e + 1) {
 		if ((e = strchr(l, '\n')) == NULL)
 			break;
-		buf_printf(&b, "say %.*s\n", (int)(e - l), l);
+		buf_printf(b, "say %.*s\n", (int)(e - l), l);
 	}
 	/* By hand: printf would take a tenth of a large build's time. */
 	for (i = 0; i < s->nin; i++) {
-		buf_puts(&b, "in ");
-		dec(&b, (uint64_t)s->in[i].mtime, s->in[i].mtime < 0);
-		dec(&b, s->in[i].size, 0);
-		dec(&b, s->in[i].ino, 0);
-		buf_puts(&b, s->in[i].path);
-		buf_putc(&b, '\n');
+		buf_puts(b, "in ");
+		dec(b, (uint64_t)s->in[i].mtime, s->in[i].mtime < 0);
+		dec(b, s->in[i].size, 0);
+		dec(b, s->in[i].ino, 0);
+		buf_puts(b, s->in[i].path);
+		buf_putc(b, '\n');
+		fs_spill(&w);
 	}
 	for (i = 0; i < s->nout; i++) {
-		buf_puts(&b, "out ");
-		hex(&b, s->out[i].hash);
-		dec(&b, s->out[i].size, 0);
-		buf_puts(&b, s->out[i].path);
-		buf_putc(&b, '\n');
+		buf_puts(b, "out ");
+		hex(b, s->out[i].hash);
+		dec(b, s->out[i].size, 0);
+		buf_puts(b, s->out[i].path);
+		buf_putc(b, '\n');
+		fs_spill(&w);
 	}
-	for (i = 0; i < s->nodir; i++)
-		buf_printf(&b, "odir %" PRId64 " %s\n", s->odir[i].mtime,
+	for (i = 0; i < s->nodir; i++) {
+		buf_printf(b, "odir %" PRId64 " %s\n", s->odir[i].mtime,
 		    s->odir[i].path);
-	if (fs_write(tmp, b.data, b.len) == 0 && rename(tmp, path) == 0)
+		fs_spill(&w);
+	}
+	if (fs_spill_close(&w, tmp) == 0 && rename(tmp, path) == 0)
 		rc = 0;
 	else {
 		unlink(tmp);
 		unlink(path);
 	}
 out:
-	buf_release(&b);
 	free(tmp);
 	free(path);
 	return rc;
