@@ -555,6 +555,8 @@ struct state {
 	uint64_t	 memo;	/* id of the memo saved with it, or 0 */
 	int		 bad;	/* cannot be recorded */
 	int		 racy;	/* an input changed too recently to trust */
+	int64_t		 walked;	/* when the walk began, in seconds */
+	size_t		 ndirs, nread;	/* directories walked, and read */
 };
 
 extern int	 state_jobs;
@@ -565,7 +567,8 @@ int		 state_fresh(const struct state *, const char *outdir);
 int		 state_save(const struct state *, const char *outdir);
 void		 state_remove(const char *outdir);
 void		 state_free(struct state *);
-void		 state_walk(struct state *, const char *path);
+void		 state_walk(struct state *, const char *path,
+		    const struct state *prev);
 void		 state_out(struct state *, const char *, uint64_t, uint64_t);
 const struct outrec *state_find(struct state *, const char *);
 int		 state_lstat(const struct state *, const char *, struct stat *);

@@ -52,16 +52,23 @@ elapsed(const struct timespec *from)
  * With BINOME_TIMES set, the time each stage took, on stderr: what the
  * benchmark reports as write time, and where to look first.
  */
+static int
+timed(void)
+{
+	static int	 on = -1;
+
+	if (on == -1)
+		on = getenv("BINOME_TIMES") != NULL;
+	return on;
+}
+
 static void
 stage(const char *name)
 {
 	static struct timespec	 last;
-	static int		 on = -1;
 	struct timespec		 now;
 
-	if (on == -1)
-		on = getenv("BINOME_TIMES") != NULL;
-	if (!on)
+	if (!timed())
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (name != NULL)
@@ -1340,14 +1347,17 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 		/* Before reading: a change made during the build shows. */
 		now.key = key;
 		for (i = 0; i < ndirs; i++)
-			state_walk(&now, dirs[i]);
+			state_walk(&now, dirs[i], &w.prev);
 		if (o->theme != NULL)
-			state_walk(&now, o->theme);
+			state_walk(&now, o->theme, &w.prev);
 		if (o->schemas != NULL)
-			state_walk(&now, o->schemas);
+			state_walk(&now, o->schemas, &w.prev);
 		if (now.nin > LARGE_INPUTS)
 			mem_huge();
 		stage("inputs");
+		if (timed())
+			fprintf(stderr, "binome: read %zu of %zu directories\n",
+			    now.nread, now.ndirs);
 		w.tmp = fs_join(o->out, ".binome-tmp");
 		fs_rmtree(w.tmp);	/* left by an interrupted build */
 		if (fs_mkdirs(w.tmp) == -1)

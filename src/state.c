@@ -16,6 +16,7 @@
  *	odir MTIME_NS PATH	(a directory of outputs, after the build)
  *	note COURSES PAGES PACKAGES WARNINGS
  *	racy			(an input changed just before: check all)
+ *	walk SECONDS		(when the walk of the inputs began)
  *	memo ID			(the memo saved with it, memo.c)
  *	say TEXT		(one line of what the build printed)
  */
@@ -186,6 +187,17 @@ listdir(const char *path, size_t *np, unsigned char **types)
 	return v;
 }
 
+/* Register the names in directory path (state_list). */
+static void
+listed(struct state *s, const char *path, char **names, size_t n)
+{
+	s->ls = xreallocarray(s->ls, s->nlist + 1, sizeof(*s->ls));
+	s->nls = xreallocarray(s->nls, s->nlist + 1, sizeof(*s->nls));
+	s->ls[s->nlist] = names;
+	s->nls[s->nlist] = n;
+	strmap_put(&s->lsidx, path, (long)s->nlist++);
+}
+
 /*
  * Phase one of a walk: the paths under path, depth first in name
  * order, told apart by the types readdir gives (lstat only where it
@@ -216,16 +228,12 @@ gather(struct state *s, const char *path, unsigned char type)
 	}
 	if (type != DT_DIR)
 		return;
+	s->nread++;
 	if ((names = listdir(path, &n, &types)) == NULL) {
 		s->bad = 1;
 		return;
 	}
-	/* Kept for the loading that follows (state_list). */
-	s->ls = xreallocarray(s->ls, s->nlist + 1, sizeof(*s->ls));
-	s->nls = xreallocarray(s->nls, s->nlist + 1, sizeof(*s->nls));
-	s->ls[s->nlist] = names;
-	s->nls[s->nlist] = n;
-	strmap_put(&s->lsidx, path, (long)s->nlist++);
+	listed(s, path, names, n);	/* for the loading (state_list) */
 	for (i = 0; i < n; i++) {
 		p = fs_join(path, names[i]);
 		gather(s, p, types[i]);
@@ -315,25 +323,154 @@ lstats(void *arg)
 	return NULL;
 }
 
+/* Is p a path under dir (of length n)? */
+static int
+under(const char *p, const char *dir, size_t n)
+{
+	return strncmp(p, dir, n) == 0 && p[n] == '/';
+}
+
+/*
+ * Phase one from the last build's record: the paths it had under path,
+ * in its order, which is gather's.  The index of path in prev's records
+ * when it has it; the records are then this walk's, to lstat and to
+ * check with recall().
+ */
+static long
+predict(struct state *s, const struct state *prev, const char *path)
+{
+	size_t	 i, k, n = strlen(path);
+
+	if (prev == NULL || prev->walked == 0)
+		return -1;
+	for (k = 0; k < prev->nin; k++)
+		if (strcmp(prev->in[k].path, path) == 0)
+			break;
+	if (k == prev->nin)
+		return -1;
+	for (i = k; i < prev->nin && (i == k ||
+	    under(prev->in[i].path, path, n)); i++) {
+		struct inrec *r = in_new(s);
+
+		memset(r, 0, sizeof(*r));
+		r->path = xstrdup(prev->in[i].path);
+	}
+	return (long)k;
+}
+
+/*
+ * Are the predicted records [from, s->nin) what gather would have
+ * found (prev's from at on)?  A directory with the time and inode it had, two seconds
+ * before the last walk began, holds the names it held (as git's
+ * untracked cache trusts): no readdir.  Any other directory is read,
+ * and must hold the names predicted.  The listings are registered.
+ */
+static int
+recall(struct state *s, const struct state *prev, size_t from, size_t at)
+{
+	const struct inrec *o;
+	struct inrec	*r;
+	size_t		*open, depth = 0, i, j, k, n, *cnt;
+	char		***names, **fresh;
+	unsigned char	*types;
+	int		 ok = !s->bad;
+
+	open = xcalloc(s->nin - from + 1, sizeof(*open));
+	names = xcalloc(s->nin - from + 1, sizeof(*names));
+	cnt = xcalloc(s->nin - from + 1, sizeof(*cnt));
+	/* Each path's directory is the innermost one still open. */
+	for (i = from; ok && i < s->nin; i++) {
+		r = &s->in[i];
+		while (depth > 0 && !under(r->path, s->in[open[depth - 1]].path,
+		    strlen(s->in[open[depth - 1]].path)))
+			depth--;
+		if (depth > 0) {
+			k = open[depth - 1] - from;
+			if ((cnt[k] & (cnt[k] + 1)) == 0)	/* 2^n - 1 */
+				names[k] = xreallocarray(names[k],
+				    2 * cnt[k] + 2, sizeof(**names));
+			names[k][cnt[k]++] = xstrdup(strrchr(r->path, '/') + 1);
+			names[k][cnt[k]] = NULL;
+		} else if (i != from)
+			ok = 0;
+		if (S_ISDIR(r->mode))
+			open[depth++] = i;
+	}
+	for (i = from; ok && i < s->nin; i++) {
+		r = &s->in[i];
+		if (!S_ISDIR(r->mode))
+			continue;
+		k = i - from;
+		if (names[k] == NULL)
+			names[k] = xcalloc(1, sizeof(**names));
+		o = &prev->in[at + k];
+		if (o->mtime == r->mtime && o->ino == r->ino &&
+		    o->mtime / 1000000000 + 2 < prev->walked)
+			continue;
+		s->nread++;
+		if ((fresh = listdir(r->path, &n, &types)) == NULL) {
+			ok = 0;
+			break;
+		}
+		free(types);
+		if (n != cnt[k])
+			ok = 0;
+		for (j = 0; ok && j < n; j++)
+			ok = strcmp(fresh[j], names[k][j]) == 0;
+		fs_list_free(fresh, n);
+	}
+	for (i = from; i < s->nin; i++) {
+		k = i - from;
+		if (ok && S_ISDIR(s->in[i].mode))
+			listed(s, s->in[i].path, names[k], cnt[k]);
+		else if (names[k] != NULL)
+			fs_list_free(names[k], cnt[k]);
+	}
+	free(open);
+	free(names);
+	free(cnt);
+	return ok ? 0 : -1;
+}
+
 /*
  * Record path and, for a directory, everything under it: listed first,
  * then stat'ed on every core, as ten thousand lessons take ten
- * thousand system calls.
+ * thousand system calls.  With prev, the last build's record, the
+ * listing is taken from it where the directories did not change.
  */
 void
-state_walk(struct state *s, const char *path)
+state_walk(struct state *s, const char *path, const struct state *prev)
 {
 	struct share	 sh[WALK_THREADS];
 	size_t		 first = s->nin, i, n;
+	long		 at;
+	int		 bad = s->bad, racy = s->racy;
 
-	gather(s, path, DT_UNKNOWN);
-	n = together(sh, s, first, s->nin, lstats, NULL);
-	for (i = 0; i < n; i++) {
-		s->bad |= sh[i].bad;
-		s->racy |= sh[i].racy;
+	if (s->walked == 0)
+		s->walked = (int64_t)time(NULL);
+	if ((at = predict(s, prev, path)) == -1)
+		gather(s, path, DT_UNKNOWN);
+	for (;;) {
+		n = together(sh, s, first, s->nin, lstats, NULL);
+		for (i = 0; i < n; i++) {
+			s->bad |= sh[i].bad;
+			s->racy |= sh[i].racy;
+		}
+		if (at == -1 || recall(s, prev, first, (size_t)at) == 0)
+			break;
+		/* Not as it was: walk it afresh. */
+		for (i = first; i < s->nin; i++)
+			free(s->in[i].path);
+		s->nin = first;
+		s->bad = bad;
+		s->racy = racy;
+		at = -1;
+		gather(s, path, DT_UNKNOWN);
 	}
-	for (i = first; i < s->nin; i++)
+	for (i = first; i < s->nin; i++) {
 		strmap_lend(&s->inidx, s->in[i].path, (long)i);
+		s->ndirs += S_ISDIR(s->in[i].mode) != 0;
+	}
 }
 
 static void
@@ -466,6 +603,8 @@ state_parse(struct state *s, char *data)
 			s->key = strtoull(line + 4, NULL, 16);
 		else if (strcmp(line, "racy") == 0)
 			s->racy = 1;
+		else if (strncmp(line, "walk ", 5) == 0)
+			s->walked = strtoll(line + 5, NULL, 10);
 		else if (strncmp(line, "memo ", 5) == 0)
 			s->memo = strtoull(line + 5, NULL, 16);
 		else if (strncmp(line, "say ", 4) == 0) {
@@ -639,6 +778,8 @@ state_save(const struct state *s, const char *outdir)
 	    s->packages, s->warnings);
 	if (s->racy)
 		buf_puts(b, "racy\n");
+	if (s->walked > 0)
+		buf_printf(b, "walk %" PRId64 "\n", s->walked);
 	if (s->memo != 0)
 		buf_printf(b, "memo %016" PRIx64 "\n", s->memo);
 	for (l = s->said.data; l != NULL && *l != '\0'; l = e + 1) {

@@ -121,6 +121,34 @@ clean
 check "an edit with an old time and another size is seen" \
     "! grep -q 'up to date' '$tmp/inc-err' && same '$tmp/inc-out' '$tmp/clean-out'"
 
+# The walk takes a directory's names from the record while it has the
+# inode and time recorded: an edit in place reads no directory, a file
+# saved by rename reads its own, a new lesson reads the course's again.
+find "$c" "$tmp/theme" -exec touch -h -d '2020-01-01 00:00' {} +
+inc
+walk() {
+	BINOME_TIMES=1 "$bin" build -q --theme "$tmp/theme" -o "$tmp/inc-out" \
+	    "$c" 2>"$tmp/inc-err"
+	sed -n 's/^binome: read \([0-9]*\) of \([0-9]*\) directories$/\1 \2/p' \
+	    "$tmp/inc-err"
+}
+echo "Une phrase en place." >> "$c/c/01-m/01-l.md"
+read1=$(walk)
+clean
+check "an edit in place: no directory is read ($read1)" \
+    "[ \"\${read1%% *}\" = 0 ] && same '$tmp/inc-out' '$tmp/clean-out'"
+{ cat "$c/c/01-m/01-l.md"; echo "Une phrase par renommage."; } > "$c/c/01-m/.l.tmp"
+mv "$c/c/01-m/.l.tmp" "$c/c/01-m/01-l.md"
+read2=$(walk)
+clean
+check "a lesson saved by rename: its directory alone is read ($read2)" \
+    "[ \"\${read2%% *}\" = 1 ] && same '$tmp/inc-out' '$tmp/clean-out'"
+sed 's/^title: .*/title: Une leçon ajoutée/' "$c/c/01-m/01-l.md" > "$c/c/01-m/09-new.md"
+read3=$(walk)
+clean
+check "a new lesson: the course's directories are read again, and it is built ($read3)" \
+    "[ \"\${read3%% *}\" -gt 1 ] && grep -rq 'Une leçon ajoutée' '$tmp/inc-out/site' && same '$tmp/inc-out' '$tmp/clean-out'"
+
 # libzip, libxml2 and libmicrohttpd (with libcrypto, ICU, GnuTLS) would
 # double the time of a small build: they are loaded when needed only.
 check "a build starts without libzip, libxml2 or libmicrohttpd" \
