@@ -113,6 +113,7 @@ char	*fs_normalize(const char *);
 int	 fs_read(const char *, char **, size_t *);
 int	 fs_read_quiet(const char *, char **, size_t *, const char **);
 int	 fs_map(const char *, const char **, size_t *);
+void	 fs_unmap(const char *, size_t);
 struct fs_spill {
 	struct buf	 b;	/* what is not written yet */
 	int		 fd, err;
@@ -122,7 +123,6 @@ struct fs_spill {
 int	 fs_spill_open(struct fs_spill *, const char *);
 void	 fs_spill(struct fs_spill *);
 int	 fs_spill_close(struct fs_spill *, const char *);
-void	 fs_unmap(const char *, size_t);
 struct stat;
 int64_t	 fs_mtime(const struct stat *);
 int	 fs_write(const char *, const void *, size_t);

@@ -338,8 +338,9 @@ fs_write_quiet(const char *path, const void *data, size_t len,
 /*
  * Map a file binome wrote itself, read-only, quietly: what its reader
  * keeps points into the page cache instead of a copy on the heap, a
- * copy that costs a large build its first touch of every page.  -1
- * when it cannot (an empty file included).
+ * copy that costs a large build its first touch of every page.  binome
+ * replaces its records by rename, never in place, so a mapping stays
+ * whole.  -1 when it cannot (an empty file included).
  */
 int
 fs_map(const char *path, const char **data, size_t *len)

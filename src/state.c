@@ -359,11 +359,12 @@ predict(struct state *s, const struct state *prev, const char *path)
 }
 
 /*
- * Are the predicted records [from, s->nin) what gather would have
- * found (prev's from at on)?  A directory with the time and inode it had, two seconds
- * before the last walk began, holds the names it held (as git's
- * untracked cache trusts): no readdir.  Any other directory is read,
- * and must hold the names predicted.  The listings are registered.
+ * Are the records [from, s->nin), predicted from prev's at on, what
+ * gather would have found?  A directory with the time and inode it had,
+ * two seconds before the last walk began, holds the names it held (as
+ * git's untracked cache trusts): no readdir.  Any other directory is
+ * read, and must hold the names predicted.  The listings are
+ * registered.
  */
 static int
 recall(struct state *s, const struct state *prev, size_t from, size_t at)
