@@ -120,7 +120,7 @@ struct fs_spill {
 	const char	*what;
 	char		*where;
 };
-int	 fs_spill_open(struct fs_spill *, const char *);
+void	 fs_spill_open(struct fs_spill *, const char *);
 void	 fs_spill(struct fs_spill *);
 int	 fs_spill_close(struct fs_spill *, const char *);
 struct stat;

@@ -389,14 +389,13 @@ fs_write_report(const char *path, const char *what, char *where)
  */
 #define FS_SPILL	(256u << 10)
 
-int
+void
 fs_spill_open(struct fs_spill *w, const char *path)
 {
 	memset(w, 0, sizeof(*w));
 	w->b = (struct buf)BUF_INIT;
 	if ((w->fd = create(path, &w->what, &w->where)) == -1)
 		w->err = errno;
-	return w->fd == -1 ? -1 : 0;
 }
 
 void
