@@ -17,7 +17,8 @@ STD	 = -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DBINOME_SHARE=\"$(S
 	   $(foreach l,ZIP XML2 MHD,$(if $($(l)_SONAME),-D$(l)_SONAME=\"$($(l)_SONAME)\"))
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libzip, libxml2 and libmicrohttpd are loaded when needed (src/libs.c),
-# by the names they are linked by.
+# by the names they are linked by.  binome writes its zips itself
+# (src/zip.c, src/deflate.c): libzip reads them, in serve and the tests.
 LOADED	 = libzip libxml-2.0 libmicrohttpd
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(LOADED),$(PKGS)) \
 	   2>/dev/null) -lpthread -ldl
@@ -26,7 +27,6 @@ soname	 = $(shell objdump -p "$$(pkg-config --variable=libdir $(1) \
 ZIP_SONAME  = $(call soname,libzip,libzip)
 XML2_SONAME = $(call soname,libxml-2.0,libxml2)
 MHD_SONAME  = $(call soname,libmicrohttpd,libmicrohttpd)
-# Tests read zips with libzip itself.
 TEST_LIBS  = $(PKG_LIBS) $(shell pkg-config --libs libzip 2>/dev/null)
 O	 = build/obj
 BIN	 = build/$(PROG)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define BINOME_VERSION "0.1.0"
 
@@ -645,15 +646,36 @@ int	 pack_zip(const char *zippath, struct packfile *, size_t,
 struct packref *pack_ref(const char *zippath);
 void	 pack_ref_free(struct packref *);
 
-/* zipcat.c ---------------------------------------------------------- */
+/* zip.c ------------------------------------------------------------- */
 
-struct zipcat;
+struct zipcat;	/* the records of a zip binome wrote */
 struct zipcat	*zipcat_open(const char *);
+struct zipcat	*zipcat_mem(const void *, size_t);
 long		 zipcat_find(const struct zipcat *, const char *);
 size_t		 zipcat_count(const struct zipcat *);
-int		 zipcat_write(const char *, struct zipcat *const *,
-		    const long *, size_t);
 void		 zipcat_free(struct zipcat *);
+
+/* An entry of a zip to write: copied from a zip, or made. */
+struct zipin {
+	const char		*name;
+	const struct zipcat	*from;	/* its record is from's idx */
+	long			 idx;
+	const char		*data;	/* else its bytes (borrowed), */
+	size_t			 len;
+	const char		*path;	/* or the file that holds them */
+	int			 store;	/* not deflated */
+};
+int	 zip_write(const char *, struct buf *, const struct zipin *, size_t,
+	    time_t, const char *);
+
+/* deflate.c --------------------------------------------------------- */
+
+struct deflater;
+struct deflater	*deflater_new(void);
+void		 deflater_free(struct deflater *);
+void		 deflate_buf(struct deflater *, const void *, size_t,
+		    struct buf *);
+uint32_t	 crc32_buf(uint32_t, const void *, size_t);
 
 /* memo.c ------------------------------------------------------------ */
 
@@ -686,7 +708,5 @@ int		 memo_save(const char *outdir, uint64_t id,
 enum lib { LIB_ZIP, LIB_XML, LIB_MHD };
 
 int	 lib_load(enum lib);	/* -1 after saying why */
-void	 lib_preload(enum lib);	/* on a thread, meanwhile */
-void	 lib_wait(void);
 
 #endif /* EXTERN_H */

@@ -1,8 +1,4 @@
-/*
- * The libraries binome loads when it needs them: see libs.h.  A build
- * that will write packages starts loading libzip on a thread while it
- * renders pages, so that a small build does not wait for it.
- */
+/* The libraries binome loads when it needs them: see libs.h. */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -53,18 +49,16 @@ static struct loaded {
 	char			 err[512];	/* why it failed */
 	int			 said;
 	pthread_mutex_t		 mu;
-	pthread_t		 thread;	/* lib_preload's */
-	int			 started;
 } libs[] = {
-	{ ZIP_SONAME, "libzip.so", "to write SCORM packages", zip_names,
+	{ ZIP_SONAME, "libzip.so", "to read SCORM packages", zip_names,
 	    sizeof(zip_names) / sizeof(zip_names[0]), &zip_tab, UNTRIED,
-	    "", 0, PTHREAD_MUTEX_INITIALIZER, 0, 0 },
+	    "", 0, PTHREAD_MUTEX_INITIALIZER },
 	{ XML2_SONAME, "libxml2.so", "for --schemas", xml_names,
 	    sizeof(xml_names) / sizeof(xml_names[0]), &xml_tab, UNTRIED,
-	    "", 0, PTHREAD_MUTEX_INITIALIZER, 0, 0 },
+	    "", 0, PTHREAD_MUTEX_INITIALIZER },
 	{ MHD_SONAME, "libmicrohttpd.so", "to serve", mhd_names,
 	    sizeof(mhd_names) / sizeof(mhd_names[0]), &mhd_tab, UNTRIED,
-	    "", 0, PTHREAD_MUTEX_INITIALIZER, 0, 0 },
+	    "", 0, PTHREAD_MUTEX_INITIALIZER },
 };
 
 /* Open the library and fill its table, or keep why not in l->err. */
@@ -122,36 +116,6 @@ lib_load(enum lib id)
 	if (say)
 		diag_err(&p, "%s", l->err);
 	return -1;
-}
-
-static void *
-preload(void *arg)
-{
-	load(arg);
-	return NULL;
-}
-
-void
-lib_preload(enum lib id)
-{
-	struct loaded	*l = &libs[id];
-
-	if (l->started ||
-	    __atomic_load_n(&l->state, __ATOMIC_ACQUIRE) != UNTRIED)
-		return;
-	l->started = pthread_create(&l->thread, NULL, preload, l) == 0;
-}
-
-void
-lib_wait(void)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
-		if (libs[i].started) {
-			pthread_join(libs[i].thread, NULL);
-			libs[i].started = 0;
-		}
 }
 
 /* A caller that did not lib_load first: the error was said, stop. */

@@ -11,52 +11,22 @@
 
 #define LIB_SLOT(f)	__typeof__(f) *f;
 
+/* serve reads files out of the packages. */
 #ifdef _HAD_ZIP_H
 #define LIBZIP_FUNCS(X)							\
-	X(zip_close) X(zip_discard) X(zip_error_fini) X(zip_error_init)	\
-	X(zip_error_init_with_code) X(zip_error_strerror) X(zip_fclose)	\
-	X(zip_file_add) X(zip_file_extra_field_delete)			\
-	X(zip_file_set_external_attributes) X(zip_file_set_mtime)	\
-	X(zip_fopen_index) X(zip_fread) X(zip_name_locate) X(zip_open)	\
-	X(zip_open_from_source) X(zip_set_file_compression)		\
-	X(zip_source_buffer) X(zip_source_buffer_create)		\
-	X(zip_source_close) X(zip_source_file) X(zip_source_free)	\
-	X(zip_source_keep) X(zip_source_open) X(zip_source_read)	\
-	X(zip_source_stat) X(zip_source_zip) X(zip_stat_index)		\
-	X(zip_strerror)
+	X(zip_discard) X(zip_fclose) X(zip_fopen_index) X(zip_fread)	\
+	X(zip_name_locate) X(zip_open) X(zip_stat_index)
 struct libzip { LIBZIP_FUNCS(LIB_SLOT) };
 const struct libzip *libzip(void);
-#define zip_close			(libzip()->zip_close)
 #define zip_discard			(libzip()->zip_discard)
-#define zip_error_fini			(libzip()->zip_error_fini)
-#define zip_error_init			(libzip()->zip_error_init)
-#define zip_error_init_with_code	(libzip()->zip_error_init_with_code)
-#define zip_error_strerror		(libzip()->zip_error_strerror)
 #define zip_fclose			(libzip()->zip_fclose)
-#define zip_file_add			(libzip()->zip_file_add)
-#define zip_file_extra_field_delete	(libzip()->zip_file_extra_field_delete)
-#define zip_file_set_external_attributes \
-	(libzip()->zip_file_set_external_attributes)
-#define zip_file_set_mtime		(libzip()->zip_file_set_mtime)
 #define zip_fopen_index			(libzip()->zip_fopen_index)
 #define zip_fread			(libzip()->zip_fread)
 #define zip_name_locate			(libzip()->zip_name_locate)
 #define zip_open			(libzip()->zip_open)
-#define zip_open_from_source		(libzip()->zip_open_from_source)
-#define zip_set_file_compression	(libzip()->zip_set_file_compression)
-#define zip_source_buffer		(libzip()->zip_source_buffer)
-#define zip_source_buffer_create	(libzip()->zip_source_buffer_create)
-#define zip_source_close		(libzip()->zip_source_close)
-#define zip_source_file			(libzip()->zip_source_file)
-#define zip_source_free			(libzip()->zip_source_free)
-#define zip_source_keep			(libzip()->zip_source_keep)
-#define zip_source_open			(libzip()->zip_source_open)
-#define zip_source_read			(libzip()->zip_source_read)
-#define zip_source_stat			(libzip()->zip_source_stat)
-#define zip_source_zip			(libzip()->zip_source_zip)
 #define zip_stat_index			(libzip()->zip_stat_index)
-#define zip_strerror			(libzip()->zip_strerror)
 #endif
+
 
 #ifdef __XML_SCHEMATRON_H__
 #define LIBXML_FUNCS(X)							\

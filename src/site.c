@@ -1364,9 +1364,6 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			goto end;
 	}
 	diag_record = &now.said;
-	/* Packages need libzip: load it on another core meanwhile. */
-	if (o->jobs > 1)
-		lib_preload(LIB_ZIP);
 
 	memo_prev = memo;
 	course_seen = o->check ? NULL : &now;
@@ -1413,7 +1410,6 @@ end:
 	if (w.tmp != NULL)
 		fs_rmtree(w.tmp);
 	stage("cleanup");
-	lib_wait();
 	if (o->last && now.nin > LARGE_INPUTS) {
 		/*
 		 * The process ends now: freeing a large build piece by
