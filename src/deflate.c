@@ -19,8 +19,8 @@
 #define HBITS		15
 #define MINMATCH	4	/* the hash reads 4 bytes */
 #define MAXMATCH	258
-#define CHAIN		32	/* candidates tried at most */
-#define NICE		64	/* a match this long stops the search */
+#define CHAIN		16
+#define NICE		64
 #define MAXSYM		16384	/* symbols per block */
 #define MATCH		(1u << 23)	/* a symbol that is a match */
 
@@ -204,12 +204,26 @@ minredund(uint32_t *a, int n)
 	}
 }
 
-static int
-ucmp(const void *x, const void *y)
+/* Sort k[0..m), m <= 288, keys under 2^24: radix, a byte a pass. */
+static void
+sortkeys(uint32_t *k, int m)
 {
-	uint32_t	 a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	uint32_t	 tmp[288], *from = k, *to = tmp, *t;
+	int		 count[256], i, shift;
 
-	return a < b ? -1 : a > b;
+	for (shift = 0; shift < 24; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < m; i++)
+			count[(from[i] >> shift) & 0xff]++;
+		for (i = 1; i < 256; i++)
+			count[i] += count[i - 1];
+		for (i = m - 1; i >= 0; i--)
+			to[--count[(from[i] >> shift) & 0xff]] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	memcpy(k, from, (size_t)m * sizeof(*k));
 }
 
 /*
@@ -229,8 +243,9 @@ lengths(const uint32_t *freq, int n, int limit, uint8_t *len)
 	for (i = 0; m < 2; i++)
 		if (freq[i] == 0)
 			key[m++] = 1u << 9 | (uint32_t)i;
-	/* The symbol breaks ties: the same counts, the same codes. */
-	qsort(key, (size_t)m, sizeof(*key), ucmp);
+	/* The symbol breaks ties: the same counts, the same codes.  A
+	 * count is at most MAXSYM + 1, under 2^15. */
+	sortkeys(key, m);
 	for (i = 0; i < m; i++)
 		w[i] = key[i] >> 9;
 	minredund(w, m);
