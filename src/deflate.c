@@ -8,6 +8,7 @@
  * build).
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +25,23 @@
 #define MAXSYM		16384	/* symbols per block */
 #define MATCH		(1u << 23)	/* a symbol that is a match */
 
+/*
+ * Memory a small input does not need stays untouched (a first touch
+ * costs more than deflating a page): the hash table grows with the
+ * input, and prev and sym are only read where they were written.
+ */
 struct deflater {
-	uint32_t	 head[1u << HBITS];	/* last position of a hash */
-	uint32_t	 prev[WSIZE];		/* the position before */
 	uint32_t	 base;	/* positions up to it are of past inputs */
-	uint32_t	 sym[MAXSYM];
+	uint32_t	 hzero;	/* head[0..hzero) is initialised */
+	int		 hbits;
 	size_t		 nsym;
 	uint32_t	 lfreq[286], dfreq[30];
 	uint64_t	 acc;	/* bits not written yet */
 	int		 nacc;
 	unsigned char	*o;	/* where the next byte goes */
+	uint32_t	 head[1u << HBITS];	/* last position of a hash */
+	uint32_t	 prev[WSIZE];		/* the position before */
+	uint32_t	 sym[MAXSYM];
 };
 
 static const uint16_t lbase[29] = { 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15,
@@ -143,8 +151,11 @@ crc32_buf(uint32_t crc, const void *data, size_t n)
 struct deflater *
 deflater_new(void)
 {
+	struct deflater	*d = xmalloc(sizeof(*d));
+
 	pthread_once(&once, init);
-	return xcalloc(1, sizeof(struct deflater));
+	memset(d, 0, offsetof(struct deflater, head));
+	return d;
 }
 
 void
@@ -453,12 +464,12 @@ block(struct deflater *d, const unsigned char *raw, size_t n, int last)
 }
 
 static uint32_t
-hash4(const unsigned char *p)
+hash4(const unsigned char *p, int hbits)
 {
 	uint32_t	 v;
 
 	memcpy(&v, p, 4);
-	return (v * 2654435761u) >> (32 - HBITS);
+	return (v * 2654435761u) >> (32 - hbits);
 }
 
 /* How many bytes of a and b agree, up to max. */
@@ -502,8 +513,16 @@ deflate_buf(struct deflater *d, const void *data, size_t n, struct buf *out)
 	/* Positions are base + 1 + offset: a new input makes the
 	 * positions of the last ones stale at once. */
 	if (d->base > UINT32_MAX - WSIZE - n - 2) {
-		memset(d->head, 0, sizeof(d->head));
+		memset(d->head, 0, d->hzero * sizeof(*d->head));
 		d->base = 0;
+	}
+	/* About one slot for two bytes. */
+	for (d->hbits = 9; d->hbits < HBITS && 2u << d->hbits < n; d->hbits++)
+		continue;
+	if (d->hzero < 1u << d->hbits) {
+		memset(d->head + d->hzero, 0, ((1u << d->hbits) - d->hzero) *
+		    sizeof(*d->head));
+		d->hzero = 1u << d->hbits;
 	}
 	base = d->base;
 	buf_grow(out, bound(n));
@@ -513,7 +532,7 @@ deflate_buf(struct deflater *d, const void *data, size_t n, struct buf *out)
 	while (i < n) {
 		best = dist = 0;
 		if (n - i >= MINMATCH) {
-			h = hash4(in + i);
+			h = hash4(in + i, d->hbits);
 			c = d->head[h];
 			cur = base + 1 + (uint32_t)i;
 			d->head[h] = cur;
@@ -541,7 +560,7 @@ deflate_buf(struct deflater *d, const void *data, size_t n, struct buf *out)
 			d->lfreq[257 + lcode[best - 3]]++;
 			d->dfreq[dcode[dist - 1]]++;
 			for (k = i + 1; k < i + best && n - k >= MINMATCH; k++) {
-				h = hash4(in + k);
+				h = hash4(in + k, d->hbits);
 				cur = base + 1 + (uint32_t)k;
 				d->prev[cur & WMASK] = d->head[h];
 				d->head[h] = cur;

@@ -596,6 +596,7 @@ struct output {
 	struct ofile	*files;
 	size_t		 nfiles, capfiles, nchanged;
 	struct strmap	 dirsame;	/* output directory -> as left, 1 or 0 */
+	const char	*ahead;	/* files under it go to packages: zip_ahead */
 };
 
 char		*output_staged(const struct output *, const char *);
@@ -615,7 +616,8 @@ void		 output_release(struct output *);
 
 struct writer;
 struct writer	*writer_new(int threads);
-void		 writer_put(struct writer *, char *path, char *data, size_t);
+void		 writer_put(struct writer *, char *path, char *data, size_t,
+		    int);
 int		 writer_end(struct writer *);
 
 /* pack.c ------------------------------------------------------------ */
@@ -667,6 +669,10 @@ struct zipin {
 };
 int	 zip_write(const char *, struct buf *, const struct zipin *, size_t,
 	    time_t, const char *);
+int	 zip_stored(const char *);
+void	 zip_ahead(const char *, const void *, size_t);
+int	 zip_ahead_has(const char *);
+void	 zip_ahead_clear(void);
 
 /* deflate.c --------------------------------------------------------- */
 

@@ -129,7 +129,9 @@ output_put(struct output *w, const char *rel, char *data, size_t len)
 		return;
 	}
 	record(w, rel, h, len, 1);
-	writer_put(w->writer, output_staged(w, rel), data, len);
+	writer_put(w->writer, output_staged(w, rel), data, len,
+	    w->ahead != NULL && strncmp(rel, w->ahead, strlen(w->ahead)) == 0 &&
+	    !zip_stored(rel));
 }
 
 /* A copy of the file src, known by its stat: media can be large. */

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,24 +51,6 @@ name_ok(const char *name)
 		if (*e == '\0')
 			return 1;
 	}
-}
-
-/* Already compressed: deflate would only cost time. */
-static int
-stored(const char *name)
-{
-	static const char *const exts[] = { ".png", ".jpg", ".jpeg",
-	    ".gif", ".webp", ".avif", ".zip", ".gz", ".mp3", ".mp4", ".m4a",
-	    ".webm", ".ogg", ".oga", ".ogv", ".woff", ".woff2", NULL };
-	const char	*dot = strrchr(name, '.');
-	size_t		 i;
-
-	if (dot == NULL || strchr(dot, '/') != NULL)
-		return 0;
-	for (i = 0; exts[i] != NULL; i++)
-		if (strcasecmp(dot, exts[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /*
@@ -240,7 +221,8 @@ deflate_parts(const char *zippath, struct zipin *e, size_t n, time_t mtime,
 		return 0;
 	todo = xcalloc(n + 1, sizeof(*todo));
 	for (i = 0; i < n; i++)
-		if (e[i].from == NULL && !e[i].store) {
+		if (e[i].from == NULL && !e[i].store &&
+		    !zip_ahead_has(e[i].path)) {
 			todo[ntodo++] = i;
 			total += e[i].len;
 		}
@@ -333,7 +315,7 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 		e[i].data = files[i].data;
 		e[i].len = files[i].len;
 		e[i].path = files[i].path;
-		e[i].store = stored(files[i].name);
+		e[i].store = zip_stored(files[i].name);
 		if ((idx = locate(&files[i], ref, old, &from)) >= 0) {
 			e[i].from = from;
 			e[i].idx = idx;

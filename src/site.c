@@ -951,7 +951,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	struct tval	*base[2];
 	struct page	*pg;
 	struct module	*m;
-	char		*name;
+	char		*name, *ahead = NULL;
 	uint64_t	 key;
 	size_t		 i, k, g, ng, line = 0, reused = 0;
 	unsigned	 before = diag_errors;
@@ -970,6 +970,12 @@ course(struct course *c, struct output *w, const struct opts *o,
 	base[0] = basedata(c, 0, theme_i18n(th));
 	base[1] = basedata(c, 1, theme_i18n(th));
 	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
+	/* A small course's files are deflated for its packages by the
+	 * threads that write them, while the next pages render. */
+	if (!split && !o->check) {
+		ahead = xasprintf("site/%s/", c->id);
+		w->ahead = ahead;
+	}
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		pg = c->pages[i];
 		m = pg->module;
@@ -1033,8 +1039,11 @@ course(struct course *c, struct output *w, const struct opts *o,
 	writer_end(w->writer);
 	w->writer = NULL;
 	stage("pages");
+	w->ahead = NULL;
 	if (diag_errors == before && !site_interrupted)
 		scorm_build(c, th, o, w);
+	zip_ahead_clear();
+	free(ahead);
 	stage("packages");
 	buf_release(&b);
 	buf_release(&idx);

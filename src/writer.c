@@ -18,6 +18,7 @@ struct job {
 	char	*path;
 	char	*data;
 	size_t	 len;
+	int	 ahead;	/* zip_ahead it too */
 };
 
 struct writer {
@@ -54,7 +55,8 @@ run(struct writer *w, struct job *j)
 		}
 		pthread_mutex_unlock(&w->mu);
 		free(where);
-	}
+	} else if (j->ahead)
+		zip_ahead(j->path, j->data, j->len);
 	free(j->path);
 	free(j->data);
 }
@@ -101,16 +103,18 @@ writer_new(int threads)
 }
 
 /*
- * Write data (len bytes) to path; both are the writer's now.  With no
- * writer, at once, and a failure is reported at once.
+ * Write data (len bytes) to path, and zip_ahead it when ahead is set;
+ * path and data are the writer's now.  With no writer, at once, and a
+ * failure is reported at once.
  */
 void
-writer_put(struct writer *w, char *path, char *data, size_t len)
+writer_put(struct writer *w, char *path, char *data, size_t len, int ahead)
 {
-	struct job	 j = { path, data, len };
+	struct job	 j = { path, data, len, ahead };
 
 	if (w == NULL) {
-		fs_write(path, data, len);
+		if (fs_write(path, data, len) == 0 && ahead)
+			zip_ahead(path, data, len);
 		free(path);
 		free(data);
 		return;

@@ -16,9 +16,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -351,6 +353,127 @@ dostime(time_t t, uint32_t *tm_out, uint32_t *date)
 	    tm.tm_mday);
 }
 
+/* Already compressed: deflate would only cost time. */
+int
+zip_stored(const char *name)
+{
+	static const char *const exts[] = { ".png", ".jpg", ".jpeg",
+	    ".gif", ".webp", ".avif", ".zip", ".gz", ".mp3", ".mp4", ".m4a",
+	    ".webm", ".ogg", ".oga", ".ogv", ".woff", ".woff2", NULL };
+	const char	*dot = strrchr(name, '.');
+	size_t		 i;
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return 0;
+	for (i = 0; exts[i] != NULL; i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Files deflated ahead, by the threads that write them, while the next
+ * pages render: a package then copies their bytes, which are the bytes
+ * make would give.  Up to AHEAD_MAX compressed bytes are kept, so that
+ * memory stays small; the others are deflated when the zip is made.
+ */
+#define AHEAD_MAX	(4u << 20)
+
+struct ahead {
+	uint32_t	 crc;
+	size_t		 len;
+	char		*data;	/* deflated */
+	size_t		 dlen;
+};
+
+static struct {
+	pthread_mutex_t	 mu;
+	struct strmap	 idx;	/* path -> index in v */
+	struct ahead	*v;
+	size_t		 n, bytes;
+	struct deflater	*pool[8];
+	int		 npool;
+} ahead = { PTHREAD_MUTEX_INITIALIZER, { NULL, NULL, 0, 0, 0, 0 }, NULL,
+    0, 0, { NULL }, 0 };
+
+void
+zip_ahead(const char *path, const void *data, size_t len)
+{
+	struct deflater	*d;
+	struct buf	 out = BUF_INIT;
+	uint32_t	 crc;
+	size_t		 n;
+
+	if (len >= 0x7fffffff ||
+	    __atomic_load_n(&ahead.bytes, __ATOMIC_RELAXED) >= AHEAD_MAX)
+		return;
+	pthread_mutex_lock(&ahead.mu);
+	d = ahead.npool > 0 ? ahead.pool[--ahead.npool] : NULL;
+	pthread_mutex_unlock(&ahead.mu);
+	if (d == NULL)
+		d = deflater_new();
+	crc = crc32_buf(0, data, len);
+	deflate_buf(d, data, len, &out);
+	pthread_mutex_lock(&ahead.mu);
+	if (ahead.npool < 8)
+		ahead.pool[ahead.npool++] = d;
+	else
+		deflater_free(d);
+	if (out.len < len && ahead.bytes < AHEAD_MAX) {
+		n = ahead.n++;
+		ahead.v = xreallocarray(ahead.v, ahead.n, sizeof(*ahead.v));
+		ahead.v[n].crc = crc;
+		ahead.v[n].len = len;
+		ahead.v[n].data = buf_detach(&out, &ahead.v[n].dlen);
+		__atomic_store_n(&ahead.bytes, ahead.bytes + ahead.v[n].dlen,
+		    __ATOMIC_RELAXED);
+		strmap_put(&ahead.idx, path, (long)n);
+	}
+	pthread_mutex_unlock(&ahead.mu);
+	buf_release(&out);
+}
+
+/* What zip_ahead made of path, or NULL. */
+static const struct ahead *
+ahead_of(const char *path)
+{
+	const struct ahead	*a = NULL;
+	long			*i;
+
+	if (path == NULL)
+		return NULL;
+	pthread_mutex_lock(&ahead.mu);
+	if ((i = strmap_get(&ahead.idx, path)) != NULL)
+		a = &ahead.v[*i];
+	pthread_mutex_unlock(&ahead.mu);
+	return a;
+}
+
+int
+zip_ahead_has(const char *path)
+{
+	return ahead_of(path) != NULL;
+}
+
+/* Forget every file deflated ahead. */
+void
+zip_ahead_clear(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&ahead.mu);
+	for (i = 0; i < ahead.n; i++)
+		free(ahead.v[i].data);
+	free(ahead.v);
+	ahead.v = NULL;
+	ahead.n = 0;
+	ahead.bytes = 0;
+	strmap_release(&ahead.idx);
+	while (ahead.npool > 0)
+		deflater_free(ahead.pool[--ahead.npool]);
+	pthread_mutex_unlock(&ahead.mu);
+}
+
 /*
  * Append e's local record, made from its bytes, to k, and its central
  * record, for a local record at off, to cd.  -1 after reporting.
@@ -360,6 +483,7 @@ make(struct sink *k, struct buf *cd, struct deflater *d,
     const struct zipin *e, uint32_t time, uint32_t date, const char *zip)
 {
 	struct pos	 p = { zip, 0, 0 };
+	const struct ahead *a = e->store ? NULL : ahead_of(e->path);
 	unsigned char	*h;
 	const char	*data = e->data, *s;
 	char		*own = NULL;
@@ -367,7 +491,10 @@ make(struct sink *k, struct buf *cd, struct deflater *d,
 	uint32_t	 crc, flags = 0;
 	int		 method = e->store ? 0 : 8;
 
-	if (e->path != NULL) {
+	if (a != NULL) {
+		data = a->data;
+		len = a->len;
+	} else if (e->path != NULL) {
 		if (fs_read(e->path, &own, &len) == -1)
 			return -1;
 		data = own;
@@ -379,12 +506,14 @@ make(struct sink *k, struct buf *cd, struct deflater *d,
 	for (s = e->name; *s != '\0'; s++)
 		if ((unsigned char)*s >= 0x80)
 			flags = 1u << 11;	/* the name is UTF-8 */
-	crc = crc32_buf(0, data, len);
+	crc = a != NULL ? a->crc : crc32_buf(0, data, len);
 	at = k->b->len;
 	buf_grow(k->b, 30 + nlen);
 	k->b->len += 30;
 	buf_put(k->b, e->name, nlen);
-	if (method == 8) {
+	if (a != NULL)
+		buf_put(k->b, a->data, a->dlen);
+	else if (method == 8) {
 		deflate_buf(d, data, len, k->b);
 		if (k->b->len - at - 30 - nlen >= len) {
 			k->b->len = at + 30 + nlen;	/* stored is smaller */
