@@ -103,6 +103,9 @@ kept(struct output *w, const char *rel, uint64_t hash, uint64_t size)
 	return r != NULL && r->size == size;
 }
 
+/* Up to this size, output_copy hands the bytes to the writer threads. */
+#define OUTPUT_INLINE	(1 << 20)
+
 /* Where rel is staged. */
 char *
 output_staged(const struct output *w, const char *rel)
@@ -117,6 +120,14 @@ output_path(const struct output *w, const struct ofile *f)
 	return fs_join(f->changed ? w->tmp : w->dir, f->rel);
 }
 
+/* Does rel go to a package, deflated as it is written (zip_ahead)? */
+static int
+ahead(const struct output *w, const char *rel)
+{
+	return w->ahead != NULL && strncmp(rel, w->ahead, strlen(w->ahead)) ==
+	    0 && !zip_stored(rel);
+}
+
 /* A file of data, len bytes (data is the output's now). */
 void
 output_put(struct output *w, const char *rel, char *data, size_t len)
@@ -129,9 +140,7 @@ output_put(struct output *w, const char *rel, char *data, size_t len)
 		return;
 	}
 	record(w, rel, h, len, 1);
-	writer_put(w->writer, output_staged(w, rel), data, len,
-	    w->ahead != NULL && strncmp(rel, w->ahead, strlen(w->ahead)) == 0 &&
-	    !zip_stored(rel));
+	writer_put(w->writer, output_staged(w, rel), data, len, ahead(w, rel));
 }
 
 /* A copy of the file src, known by its stat: media can be large. */
@@ -140,7 +149,8 @@ output_copy(struct output *w, const char *rel, const char *src)
 {
 	struct stat	 st;
 	uint64_t	 h;
-	char		*to;
+	char		*to, *data;
+	size_t		 len;
 	int		 rc;
 
 	if (stat(src, &st) == -1)
@@ -148,6 +158,15 @@ output_copy(struct output *w, const char *rel, const char *src)
 	h = hash_stat(&st);
 	if (kept(w, rel, h, (uint64_t)st.st_size)) {
 		record(w, rel, h, (uint64_t)st.st_size, 0);
+		return 0;
+	}
+	/* A theme's scripts and styles: written with the pages, read here. */
+	if (st.st_size <= OUTPUT_INLINE && !zip_stored(rel)) {
+		if (fs_read(src, &data, &len) == -1)
+			return -1;
+		record(w, rel, h, (uint64_t)st.st_size, 1);
+		writer_put(w->writer, output_staged(w, rel), data, len,
+		    ahead(w, rel));
 		return 0;
 	}
 	to = output_staged(w, rel);

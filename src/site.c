@@ -574,7 +574,7 @@ writepage(const struct course *c, struct theme *th, const struct page *pg,
 }
 
 static int
-copyfiles(struct theme *th, const struct course *c, struct output *w)
+themefiles(struct theme *th, const struct course *c, struct output *w)
 {
 	char		**files, *src, *rel;
 	size_t		 n, i;
@@ -591,6 +591,16 @@ copyfiles(struct theme *th, const struct course *c, struct output *w)
 		free(files[i]);
 	}
 	free(files);
+	return rc;
+}
+
+static int
+copyfiles(const struct course *c, struct output *w)
+{
+	char		*rel;
+	size_t		 i;
+	int		 rc = 0;
+
 	for (i = 0; i < c->nassets; i++) {
 		rel = outrel(c, c->assets[i].out);
 		if (output_copy(w, rel, c->assets[i].src) == -1)
@@ -976,6 +986,9 @@ course(struct course *c, struct output *w, const struct opts *o,
 		ahead = xasprintf("site/%s/", c->id);
 		w->ahead = ahead;
 	}
+	/* First, so that the writers take them while pages render. */
+	if (!o->check && themefiles(th, c, w) == -1)
+		ok = 0;
 	for (i = 0; i < c->npages && !site_interrupted; i++) {
 		pg = c->pages[i];
 		m = pg->module;
@@ -1032,7 +1045,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 		if (parts.len > 0)
 			buf_truncate(&parts, parts.len - 1);
 		search_put(w, c, NOPART, &idx, split ? parts.data : NULL);
-		copyfiles(th, c, w);
+		copyfiles(c, w);
 		coursejs(c, &b);
 		putbuf(w, c, "assets/course.js", &b);
 	}
