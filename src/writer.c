@@ -142,6 +142,8 @@ writer_end(struct writer *w)
 	w->closing = 1;
 	pthread_cond_broadcast(&w->more);
 	pthread_mutex_unlock(&w->mu);
+	if (w->nth > 0)
+		loop(w);	/* the caller empties the queue too */
 	for (i = 0; i < w->nth; i++)
 		pthread_join(w->th[i], NULL);
 	if (w->failed) {
