@@ -195,9 +195,8 @@ deflate_part(void *arg)
 	return NULL;
 }
 
-/* Below, one core deflates; from it, a part of the zip is made in memory. */
-#define PACK_SPLIT	(128u << 10)
-#define PACK_INMEM	(16u << 20)
+#define PACK_SPLIT	(128u << 10)	/* less to deflate: one core */
+#define PACK_INMEM	(16u << 20)	/* less: parts made in memory */
 
 /*
  * With pack_jobs threads, the main one among them, deflate the entries

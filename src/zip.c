@@ -433,7 +433,7 @@ zip_ahead(const char *path, const void *data, size_t len)
 	buf_release(&out);
 }
 
-/* What zip_ahead made of path, or NULL. */
+/* What zip_ahead made of path, or NULL.  Once the writers are done. */
 static const struct ahead *
 ahead_of(const char *path)
 {
@@ -475,8 +475,9 @@ zip_ahead_clear(void)
 }
 
 /*
- * Append e's local record, made from its bytes, to k, and its central
- * record, for a local record at off, to cd.  -1 after reporting.
+ * Append e's local record, made from its bytes (or from what zip_ahead
+ * made of them), to k, and its central record to cd.  -1 after
+ * reporting.
  */
 static int
 make(struct sink *k, struct buf *cd, struct deflater *d,
@@ -491,10 +492,9 @@ make(struct sink *k, struct buf *cd, struct deflater *d,
 	uint32_t	 crc, flags = 0;
 	int		 method = e->store ? 0 : 8;
 
-	if (a != NULL) {
-		data = a->data;
+	if (a != NULL)
 		len = a->len;
-	} else if (e->path != NULL) {
+	else if (e->path != NULL) {
 		if (fs_read(e->path, &own, &len) == -1)
 			return -1;
 		data = own;
