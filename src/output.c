@@ -160,7 +160,8 @@ output_copy(struct output *w, const char *rel, const char *src)
 		record(w, rel, h, (uint64_t)st.st_size, 0);
 		return 0;
 	}
-	/* A theme's scripts and styles: written with the pages, read here. */
+	/* A small file (scripts, styles, SVG): read here, written by the
+	 * writer threads with the pages. */
 	if (st.st_size <= OUTPUT_INLINE && !zip_stored(rel)) {
 		if (fs_read(src, &data, &len) == -1)
 			return -1;
