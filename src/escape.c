@@ -104,32 +104,39 @@ esc_json(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char	 c;
-	size_t		 i;
+	size_t		 i, start = 0;
+	char		 u[7] = "\\u00";
 
+	/* Runs of bytes that stand for themselves go in at once. */
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' &&
+		    c != '>' && c != '&' && (c != 0xe2 || i + 2 >= n ||
+		    (unsigned char)s[i + 1] != 0x80 ||
+		    ((unsigned char)s[i + 2] != 0xa8 &&
+		    (unsigned char)s[i + 2] != 0xa9)))
+			continue;
+		buf_put(b, s + start, i - start);
 		if (c == '"' || c == '\\') {
 			buf_putc(b, '\\');
 			buf_putc(b, c);
 		} else if (c == '\n')
-			buf_puts(b, "\\n");
+			buf_put(b, "\\n", 2);
 		else if (c == '\t')
-			buf_puts(b, "\\t");
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			buf_puts(b, "\\u00");
-			buf_putc(b, hex[c >> 4]);
-			buf_putc(b, hex[c & 15]);
-		} else if (c == 0xe2 && i + 2 < n &&
-		    (unsigned char)s[i + 1] == 0x80 &&
-		    ((unsigned char)s[i + 2] == 0xa8 ||
-		    (unsigned char)s[i + 2] == 0xa9)) {
+			buf_put(b, "\\t", 2);
+		else if (c != 0xe2) {
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			buf_put(b, u, 6);
+		} else {
 			/* U+2028 and U+2029 end a line in old JS. */
-			buf_puts(b, (unsigned char)s[i + 2] == 0xa8 ?
-			    "\\u2028" : "\\u2029");
+			buf_put(b, (unsigned char)s[i + 2] == 0xa8 ?
+			    "\\u2028" : "\\u2029", 6);
 			i += 2;
-		} else
-			buf_putc(b, c);
+		}
+		start = i + 1;
 	}
+	buf_put(b, s + start, n - start);
 }
 
 /*

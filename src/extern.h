@@ -56,12 +56,16 @@ void	 mem_huge(void);
 /* map.c ------------------------------------------------------------- */
 
 struct strmap {
-	char	**keys;
-	long	*vals;
+	struct strslot {
+		uint64_t	 hash;	/* of key */
+		char		*key;	/* NULL: free */
+		long		 val;
+	}	*v;	/* one probe, one cache line */
 	size_t	 cap, n;
 	int	 borrowed;	/* keys are the caller's (strmap_lend) */
-	uint64_t *hashes;	/* of keys[i] */
 };
+
+#define STRMAP_INIT	{ NULL, 0, 0, 0 }
 
 long	*strmap_get(const struct strmap *, const char *);
 long	*strmap_put(struct strmap *, const char *, long);

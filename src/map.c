@@ -34,12 +34,14 @@ hash(const char *s)
 static size_t
 slot(const struct strmap *m, const char *key, uint64_t h)
 {
-	size_t	 i = (size_t)h & (m->cap - 1);
+	const struct strslot *e;
+	size_t		 i = (size_t)h & (m->cap - 1);
 
-	while (m->keys[i] != NULL &&
-	    (m->hashes[i] != h || strcmp(m->keys[i], key) != 0))
-		i = (i + 1) & (m->cap - 1);
-	return i;
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		e = &m->v[i];
+		if (e->key == NULL || (e->hash == h && strcmp(e->key, key) == 0))
+			return i;
+	}
 }
 
 /* The value of key, or NULL. */
@@ -51,7 +53,7 @@ strmap_get(const struct strmap *m, const char *key)
 	if (m->cap == 0)
 		return NULL;
 	i = slot(m, key, hash(key));
-	return m->keys[i] != NULL ? &m->vals[i] : NULL;
+	return m->v[i].key != NULL ? &m->v[i].val : NULL;
 }
 
 static long	*put(struct strmap *, const char *, long, int);
@@ -76,46 +78,36 @@ strmap_lend(struct strmap *m, const char *key, long val)
 static long *
 put(struct strmap *m, const char *key, long val, int lend)
 {
-	size_t		 i, j, k, cap;
-	char		**keys;
-	long		*vals;
-	uint64_t	*hashes, h;
+	struct strslot	*old, *e;
+	size_t		 i, k, cap;
+	uint64_t	 h;
 
 	if (2 * (m->n + 1) > m->cap) {
 		cap = m->cap ? m->cap * 2 : 16;
-		keys = m->keys;
-		vals = m->vals;
-		hashes = m->hashes;
-		m->keys = xcalloc(cap, sizeof(*m->keys));
-		m->vals = xcalloc(cap, sizeof(*m->vals));
-		m->hashes = xcalloc(cap, sizeof(*m->hashes));
-		j = m->cap;
-		m->cap = cap;
-		for (i = 0; i < j; i++) {
-			if (keys[i] == NULL)
+		old = m->v;
+		m->v = xcalloc(cap, sizeof(*m->v));
+		for (i = 0; i < m->cap; i++) {
+			if (old[i].key == NULL)
 				continue;
 			/* Keys are unique: the first free slot is theirs. */
-			for (k = (size_t)hashes[i] & (cap - 1);
-			    m->keys[k] != NULL; k = (k + 1) & (cap - 1))
+			for (k = (size_t)old[i].hash & (cap - 1);
+			    m->v[k].key != NULL; k = (k + 1) & (cap - 1))
 				continue;
-			m->keys[k] = keys[i];
-			m->vals[k] = vals[i];
-			m->hashes[k] = hashes[i];
+			m->v[k] = old[i];
 		}
-		free(keys);
-		free(vals);
-		free(hashes);
+		m->cap = cap;
+		free(old);
 	}
 	h = hash(key);
-	i = slot(m, key, h);
-	if (m->keys[i] == NULL) {
-		m->hashes[i] = h;
-		m->keys[i] = lend ? (char *)key : xstrdup(key);
+	e = &m->v[slot(m, key, h)];
+	if (e->key == NULL) {
+		e->hash = h;
+		e->key = lend ? (char *)key : xstrdup(key);
 		m->borrowed = lend;
 		m->n++;
 	}
-	m->vals[i] = val;
-	return &m->vals[i];
+	e->val = val;
+	return &e->val;
 }
 
 void
@@ -124,9 +116,7 @@ strmap_release(struct strmap *m)
 	size_t	 i;
 
 	for (i = 0; i < m->cap && !m->borrowed; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	free(m->hashes);
+		free(m->v[i].key);
+	free(m->v);
 	memset(m, 0, sizeof(*m));
 }

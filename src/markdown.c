@@ -113,7 +113,7 @@ anchors(struct page *pg, cmark_node *doc)
 	cmark_node	*n, *prev;
 	struct buf	 t = BUF_INIT;
 	struct heading	*h;
-	struct strmap	 ids = { NULL, NULL, 0, 0, 0, NULL };
+	struct strmap	 ids = STRMAP_INIT;
 	char		*base, *id;
 	long		*k;
 	int		 level = 1;

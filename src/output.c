@@ -274,7 +274,7 @@ swap(const struct output *w, const char *name)
 int
 output_commit(struct output *w)
 {
-	struct strmap	 now = { NULL, NULL, 0, 0, 0, NULL };
+	struct strmap	 now = STRMAP_INIT;
 	char		*from, *to, *dir, *aside, n[32];
 	size_t		 i;
 	int		 rc = 0, gone;

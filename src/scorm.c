@@ -1056,7 +1056,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	struct files	 site = { NULL, 0, 0 }, xsd[2] = { { NULL, 0, 0 },
 			    { NULL, 0, 0 } };
 	struct scope	 sc;
-	struct strmap	 pages = { NULL, NULL, 0, 0, 0, NULL };
+	struct strmap	 pages = STRMAP_INIT;
 	struct packref	*ref = NULL;
 	char		*zip, *prefix;
 	long		 s;

@@ -866,7 +866,7 @@ modreusable(struct course *c, struct output *w, struct module *m,
 static size_t
 reusable(struct course *c, struct output *w, int *keep)
 {
-	struct strmap	 files = { NULL, NULL, 0, 0, 0, NULL };
+	struct strmap	 files = STRMAP_INIT;
 	struct oldparts	 op;
 	struct module	*m;
 	struct page	*pg;

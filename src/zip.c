@@ -393,7 +393,7 @@ static struct {
 	size_t		 n, bytes;
 	struct deflater	*pool[8];
 	int		 npool;
-} ahead = { PTHREAD_MUTEX_INITIALIZER, { NULL, NULL, 0, 0, 0, 0 }, NULL,
+} ahead = { PTHREAD_MUTEX_INITIALIZER, STRMAP_INIT, NULL,
     0, 0, { NULL }, 0 };
 
 void

@@ -1,4 +1,5 @@
 /* Unit tests: buffers, escaping, slugs, folding, UTF-8, paths. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "extern.h"
@@ -67,6 +68,10 @@ main(void)
 	CHECK(esc_attr, "\" onload=\"x", "&quot; onload=&quot;x");
 	CHECK(esc_json, "a\"b\\c\n</script>\xe2\x80\xa8",
 	    "a\\\"b\\\\c\\n\\u003c/script\\u003e\\u2028");
+	CHECK(esc_json, "\tx\x01\xe2\x80\xa9\xc3\xa9&",
+	    "\\tx\\u0001\\u2029\xc3\xa9\\u0026");
+	CHECK(esc_json, "\xe2\x80\xaa\xe2\x80", "\xe2\x80\xaa\xe2\x80");
+	CHECK(esc_json, "plain", "plain");
 	CHECK(urlit, "javascript:alert(1)", "REFUSED");
 	CHECK(urlit, "JavaScript:alert(1)", "REFUSED");
 	CHECK(urlit, "vbscript:x", "REFUSED");
@@ -109,5 +114,29 @@ main(void)
 	CHECKP(fs_join("a/", "b"), "a/b", "join");
 	CHECKP(fs_dirname("a/b/c.md"), "a/b", "dirname");
 	T_STREQ(fs_basename("a/b/c.md"), "c.md", "basename");
+
+	/* The map, across its growths. */
+	{
+		struct strmap	 m = STRMAP_INIT;
+		char		 k[32];
+		long		*v;
+		int		 j, ok = 1;
+
+		T_OK(strmap_get(&m, "x") == NULL, "empty map");
+		for (j = 0; j < 5000; j++) {
+			snprintf(k, sizeof(k), "m%04d/l%02d.md", j / 10, j % 10);
+			strmap_put(&m, k, j);
+		}
+		for (j = 0; j < 5000 && ok; j++) {
+			snprintf(k, sizeof(k), "m%04d/l%02d.md", j / 10, j % 10);
+			ok = (v = strmap_get(&m, k)) != NULL && *v == j;
+		}
+		T_OK(ok && m.n == 5000, "5000 keys found after growing");
+		strmap_put(&m, "m0001/l01.md", -1);
+		T_OK(*strmap_get(&m, "m0001/l01.md") == -1 && m.n == 5000,
+		    "a key set again keeps one slot");
+		T_OK(strmap_get(&m, "m0500/l00.md") == NULL, "a missing key");
+		strmap_release(&m);
+	}
 	T_DONE();
 }
