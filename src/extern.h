@@ -623,6 +623,9 @@ struct writer	*writer_new(int threads);
 void		 writer_put(struct writer *, char *path, char *data, size_t,
 		    int);
 int		 writer_end(struct writer *);
+struct aside;
+struct aside	*aside_start(int threads, void *(*)(void *), void *);
+void		*aside_join(struct aside *);
 
 /* pack.c ------------------------------------------------------------ */
 

@@ -1302,6 +1302,22 @@ struct site_left {
 	struct memo	*memo;
 } site_left;
 
+struct memosave {
+	const char	*out;
+	uint64_t	 id;
+	struct course	**cs;
+	size_t		 n;
+};
+
+/* memo_save on a thread: non-NULL when saved. */
+static void *
+memosave(void *arg)
+{
+	struct memosave	*ms = arg;
+
+	return memo_save(ms->out, ms->id, ms->cs, ms->n) == 0 ? arg : NULL;
+}
+
 /*
  * Load the courses of dirs (each a course or a directory of courses),
  * build them, free them, and say how it went on stderr.  The command
@@ -1316,6 +1332,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	struct output	 w;
 	struct state	 now;
 	struct memo	*memo = NULL;
+	struct memosave	 ms;
+	struct aside	*saving;
 	struct timespec	 ts;
 	struct buf	*record = diag_record;
 	uint64_t	 key = 0;
@@ -1406,6 +1424,15 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 		if (output_commit(&w) == -1)
 			rc = -1;
 		else {
+			/* A memo only the state it was saved with names. */
+			clock_gettime(CLOCK_REALTIME, &ts);
+			now.memo = hash_bytes(&ts, sizeof(ts)) ^ key;
+			now.memo += now.memo == 0;
+			ms.out = o->out;
+			ms.id = now.memo;
+			ms.cs = cs;
+			ms.n = n;
+			saving = aside_start(o->jobs - 1, memosave, &ms);
 			for (i = 0; i < w.nfiles; i++)
 				state_out(&now, w.files[i].rel,
 				    w.files[i].hash, w.files[i].size);
@@ -1414,11 +1441,9 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			now.pages = progress.total;
 			now.packages = progress.packages;
 			now.warnings = diag_warnings;
-			/* A memo only the state it was saved with names. */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			now.memo = hash_bytes(&ts, sizeof(ts)) ^ key;
-			now.memo += now.memo == 0;
-			if (memo_save(o->out, now.memo, cs, n) != 0)
+			/* What the last build left, while the memo is saved. */
+			fs_rmtree(w.tmp);
+			if (aside_join(saving) == NULL)
 				now.memo = 0;
 			state_save(&now, o->out);
 		}

@@ -158,3 +158,39 @@ writer_end(struct writer *w)
 	free(w);
 	return rc;
 }
+
+/*
+ * Some work of the caller's on a thread of its own, while the caller
+ * goes on: fn(arg), with what it returns kept for aside_join.  With
+ * threads 0, or no thread to be had, at once.
+ */
+struct aside {
+	pthread_t	 t;
+	int		 started;
+	void		*ret;
+};
+
+struct aside *
+aside_start(int threads, void *(*fn)(void *), void *arg)
+{
+	struct aside	*a = xcalloc(1, sizeof(*a));
+
+	if (threads > 0 && pthread_create(&a->t, NULL, fn, arg) == 0)
+		a->started = 1;
+	else
+		a->ret = fn(arg);
+	return a;
+}
+
+/* Wait for the work; what fn returned.  Frees a. */
+void *
+aside_join(struct aside *a)
+{
+	void	*ret;
+
+	if (a->started)
+		pthread_join(a->t, &a->ret);
+	ret = a->ret;
+	free(a);
+	return ret;
+}
