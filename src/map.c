@@ -39,7 +39,8 @@ slot(const struct strmap *m, const char *key, uint64_t h)
 
 	for (;; i = (i + 1) & (m->cap - 1)) {
 		e = &m->v[i];
-		if (e->key == NULL || (e->hash == h && strcmp(e->key, key) == 0))
+		if (e->key == NULL ||
+		    (e->hash == h && strcmp(e->key, key) == 0))
 			return i;
 	}
 }
