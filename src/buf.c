@@ -178,19 +178,24 @@ buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
-/* v in decimal, without printf's set-up. */
+/* u in decimal, -u when neg, without printf's set-up. */
 void
-buf_putl(struct buf *b, long v)
+buf_putdec(struct buf *b, uint64_t u, int neg)
 {
-	char			 s[24], *p = s + sizeof(s);
-	unsigned long		 u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+	char	 s[24], *p = s + sizeof(s);
 
 	do
 		*--p = (char)('0' + u % 10);
 	while ((u /= 10) != 0);
-	if (v < 0)
+	if (neg)
 		*--p = '-';
 	buf_put(b, p, (size_t)(s + sizeof(s) - p));
+}
+
+void
+buf_putl(struct buf *b, long v)
+{
+	buf_putdec(b, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void

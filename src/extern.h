@@ -34,6 +34,7 @@ void	 buf_grow(struct buf *, size_t);
 void	 buf_put(struct buf *, const void *, size_t);
 void	 buf_puts(struct buf *, const char *);
 void	 buf_putc(struct buf *, int);
+void	 buf_putdec(struct buf *, uint64_t, int);
 void	 buf_putl(struct buf *, long);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -398,26 +398,29 @@ fs_spill_open(struct fs_spill *w, const char *path)
 		w->err = errno;
 }
 
-void
-fs_spill(struct fs_spill *w)
-{
-	if (w->b.len < FS_SPILL)
-		return;
-	if (w->err == 0 && writeall(w->fd, w->b.data, w->b.len) == -1) {
-		w->err = errno;
-		w->what = "cannot write";
-	}
-	w->b.len = 0;
-}
-
-int
-fs_spill_close(struct fs_spill *w, const char *path)
+/* Write out the buffer; the first failure is kept. */
+static void
+spill(struct fs_spill *w)
 {
 	if (w->err == 0 && w->b.len > 0 &&
 	    writeall(w->fd, w->b.data, w->b.len) == -1) {
 		w->err = errno;
 		w->what = "cannot write";
 	}
+	w->b.len = 0;
+}
+
+void
+fs_spill(struct fs_spill *w)
+{
+	if (w->b.len >= FS_SPILL)
+		spill(w);
+}
+
+int
+fs_spill_close(struct fs_spill *w, const char *path)
+{
+	spill(w);
 	if (w->fd != -1 && close(w->fd) == -1 && w->err == 0) {
 		w->err = errno;
 		w->what = "cannot write";

@@ -6,7 +6,6 @@
  * leaves no half package.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,8 +180,8 @@ struct part {
 	struct zipin		*e;
 	size_t			 n;
 	time_t			 mtime;
-	pthread_t		 th;
-	int			 started, rc;
+	struct aside		*job;
+	int			 rc;
 };
 
 static void *
@@ -248,17 +247,15 @@ deflate_parts(const char *zippath, struct zipin *e, size_t n, time_t mtime,
 			pt[i].path = xasprintf("%s.part%zu", zippath, i);
 		/* The first part is the main thread's, below. */
 		if (i > 0)
-			pt[i].started = pthread_create(&pt[i].th, NULL,
-			    deflate_part, &pt[i]) == 0;
+			pt[i].job = aside_start(1, deflate_part, &pt[i]);
 	}
-	for (i = 0; i < jobs; i++)
-		if (pt[i].e != NULL && !pt[i].started)
-			deflate_part(&pt[i]);
+	if (pt[0].e != NULL)
+		deflate_part(&pt[0]);
 	for (k = 0, i = 0; i < jobs; i++) {
 		if (pt[i].e == NULL)
 			continue;
-		if (pt[i].started)
-			pthread_join(pt[i].th, NULL);
+		if (pt[i].job != NULL)
+			aside_join(pt[i].job);
 		if (pt[i].rc == -1)
 			rc = -1;
 		*parts = ref_add(*parts, pt[i].path,

@@ -24,7 +24,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,8 +252,7 @@ struct share {
 	time_t		 now;
 	int		 bad, racy;
 	volatile int	*changed;	/* state_fresh: any thread saw one */
-	pthread_t	 t;
-	int		 started;
+	struct aside	*job;
 };
 
 int	 state_jobs;	/* threads that lstat, 0 for one a core (-j) */
@@ -281,14 +279,10 @@ together(struct share *sh, struct state *s, size_t from, size_t to,
 		sh[i].changed = changed;
 	}
 	for (i = 1; i < n; i++)
-		if (pthread_create(&sh[i].t, NULL, fn, &sh[i]) == 0)
-			sh[i].started = 1;
-		else
-			fn(&sh[i]);	/* no thread: here, then */
+		sh[i].job = aside_start(1, fn, &sh[i]);
 	fn(&sh[0]);
 	for (i = 1; i < n; i++)
-		if (sh[i].started)
-			pthread_join(sh[i].t, NULL);
+		aside_join(sh[i].job);
 	return n;
 }
 
@@ -729,18 +723,8 @@ state_fresh(const struct state *s, const char *outdir)
 static void
 dec(struct buf *b, uint64_t v, int neg)
 {
-	char	 d[24];
-	size_t	 n = sizeof(d);
-
-	if (neg)
-		v = -v;
-	d[--n] = ' ';
-	do
-		d[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	if (neg)
-		d[--n] = '-';
-	buf_put(b, d + n, sizeof(d) - n);
+	buf_putdec(b, neg ? -v : v, neg);
+	buf_putc(b, ' ');
 }
 
 /* v in 16 hexadecimal digits, then a space. */
@@ -811,7 +795,7 @@ state_save(const struct state *s, const char *outdir)
 		    s->odir[i].path);
 		fs_spill(&w);
 	}
-	if (fs_spill_close(&w, tmp) == 0 && rename(tmp, path) == 0)
+	if (fs_spill_close(&w, tmp) == 0 && fs_replace(tmp, path, NULL) == 0)
 		rc = 0;
 	else {
 		unlink(tmp);
