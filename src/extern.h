@@ -118,6 +118,7 @@ char	*fs_relpath(const char *from_dir, const char *to);
 char	*fs_normalize(const char *);
 int	 fs_read(const char *, char **, size_t *);
 int	 fs_read_quiet(const char *, char **, size_t *, const char **);
+int	 fs_writeall(int, const void *, size_t);
 int	 fs_map(const char *, const char **, size_t *);
 void	 fs_unmap(const char *, size_t);
 struct fs_spill {

@@ -294,8 +294,9 @@ create(const char *path, const char **what, char **where)
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 }
 
-static int
-writeall(int fd, const void *data, size_t len)
+/* Write all of data to fd; -1 with errno set on failure. */
+int
+fs_writeall(int fd, const void *data, size_t len)
 {
 	const char	*p = data;
 	ssize_t		 n;
@@ -304,6 +305,10 @@ writeall(int fd, const void *data, size_t len)
 		if ((n = write(fd, p, len)) == -1) {
 			if (errno == EINTR)
 				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
 			return -1;
 		}
 		p += n;
@@ -326,7 +331,7 @@ fs_write_quiet(const char *path, const void *data, size_t len,
 	if ((fd = create(path, what, where)) == -1)
 		return -1;
 	*what = "cannot write";
-	if (writeall(fd, data, len) == -1) {
+	if (fs_writeall(fd, data, len) == -1) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -403,7 +408,7 @@ static void
 spill(struct fs_spill *w)
 {
 	if (w->err == 0 && w->b.len > 0 &&
-	    writeall(w->fd, w->b.data, w->b.len) == -1) {
+	    fs_writeall(w->fd, w->b.data, w->b.len) == -1) {
 		w->err = errno;
 		w->what = "cannot write";
 	}

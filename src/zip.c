@@ -247,23 +247,6 @@ zipcat_find(const struct zipcat *z, const char *name)
 	return *i;
 }
 
-static int
-put(int fd, const void *data, size_t len)
-{
-	const char	*p = data;
-	ssize_t		 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Copy len bytes at off of in to out's end. */
 static int
 copy(int in, off_t off, int out, uint64_t len)
@@ -282,7 +265,8 @@ copy(int in, off_t off, int out, uint64_t len)
 			continue;
 		/* Not supported here: by hand. */
 		k = len < sizeof(buf) ? (size_t)len : sizeof(buf);
-		if (readat(in, buf, k, off) == -1 || put(out, buf, k) == -1)
+		if (readat(in, buf, k, off) == -1 ||
+		    fs_writeall(out, buf, k) == -1)
 			return -1;
 		off += (off_t)k;
 		len -= k;
@@ -305,7 +289,7 @@ flush(struct sink *k)
 {
 	if (k->fd == -1 || k->b->len == 0)
 		return;
-	if (k->err == 0 && put(k->fd, k->b->data, k->b->len) == -1)
+	if (k->err == 0 && fs_writeall(k->fd, k->b->data, k->b->len) == -1)
 		k->err = errno ? errno : EIO;
 	k->b->len = 0;
 }
