@@ -510,9 +510,11 @@ loadmodule(struct course *c, struct module *m, const struct opts *o)
 static int
 place(struct course *c)
 {
+	struct strmap	 slugs = STRMAP_INIT;
 	size_t		 i, j, k;
 	struct module	*m;
 	struct page	*l;
+	long		*first;
 	int		 rc = 0;
 
 	c->page.out = xstrdup("index.html");
@@ -523,14 +525,14 @@ place(struct course *c)
 	for (i = 0; i < c->nmodules; i++) {
 		m = c->modules[i];
 		m->index = i;
-		for (k = 0; k < i; k++)
-			if (strcmp(c->modules[k]->page.slug, m->page.slug) == 0) {
-				struct pos p = { m->page.src, 1, 1 };
+		/* A map: a thousand modules are not compared pair by pair. */
+		if ((first = strmap_get(&slugs, m->page.slug)) != NULL) {
+			struct pos p = { m->page.src, 1, 1 };
 
-				rc = diag_err(&p, "module slug '%s' is also "
-				    "used by %s", m->page.slug,
-				    c->modules[k]->page.src);
-			}
+			rc = diag_err(&p, "module slug '%s' is also used by %s",
+			    m->page.slug, c->modules[*first]->page.src);
+		} else
+			strmap_lend(&slugs, m->page.slug, (long)i);
 		m->page.out = xconcat(m->page.slug, "/index.html", (char *)NULL);
 		c->pages = xreallocarray(c->pages, c->npages + 1 + m->nlessons,
 		    sizeof(*c->pages));
@@ -559,6 +561,7 @@ place(struct course *c)
 			c->pages[c->npages++] = l;
 		}
 	}
+	strmap_release(&slugs);
 	return rc;
 }
 

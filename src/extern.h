@@ -551,7 +551,7 @@ struct state {
 	struct strmap	 outidx;
 	struct strmap	 inidx;	/* this build's: path -> index in in */
 	struct inrec	*odir;	/* output directories, by mtime */
-	size_t		 nodir;
+	size_t		 nodir, capodir;
 	struct strmap	 odiridx;	/* path -> index in odir */
 	struct strmap	 lsidx;	/* this build's: directory -> index in ls */
 	char		***ls;	/* the names in each directory walked */
@@ -580,8 +580,9 @@ void		 state_out(struct state *, const char *, uint64_t, uint64_t);
 const struct outrec *state_find(struct state *, const char *);
 int		 state_lstat(const struct state *, const char *, struct stat *);
 char		**state_list(const struct state *, const char *, size_t *);
-void		 state_outdirs(struct state *, const char *);
-int		 state_outdir_same(const struct state *, const char *,
+void		 state_outdirs(struct state *, const char *,
+		    const struct state *, const struct strmap *);
+long		 state_outdir_same(const struct state *, const char *,
 		    const char *);
 
 /* output.c ---------------------------------------------------------- */
@@ -601,7 +602,7 @@ struct output {
 	struct writer	*writer;
 	struct ofile	*files;
 	size_t		 nfiles, capfiles, nchanged;
-	struct strmap	 dirsame;	/* output directory -> as left, 1 or 0 */
+	struct strmap	 dirsame;	/* output directory -> state_outdir_same */
 	const char	*ahead;	/* files under it go to packages: zip_ahead */
 };
 

@@ -267,6 +267,25 @@ swap(const struct output *w, const char *name)
 }
 
 /*
+ * The directories of rel, up to OUT, change in the commit: their times
+ * are asked again (state_outdirs).
+ */
+static void
+touched(struct output *w, const char *rel)
+{
+	char	*d = fs_dirname(rel), *up;
+
+	while (strcmp(d, ".") != 0 && strcmp(d, "/") != 0) {
+		strmap_put(&w->dirsame, d, 0);
+		up = fs_dirname(d);
+		free(d);
+		d = up;
+	}
+	strmap_put(&w->dirsame, d, 0);
+	free(d);
+}
+
+/*
  * Move the build in.  Incremental: away with what this build no longer
  * makes, then every changed file by rename.  Nothing here checks for
  * interruption: once begun, the commit completes.
@@ -295,6 +314,7 @@ output_commit(struct output *w)
 	for (i = 0; gone && i < w->prev.nout; i++) {
 		if (strmap_get(&now, w->prev.out[i].path) != NULL)
 			continue;
+		touched(w, w->prev.out[i].path);
 		to = fs_join(w->dir, w->prev.out[i].path);
 		if (unlink(to) == 0 || errno == ENOENT)
 			prune(w->dir, to);
@@ -303,6 +323,7 @@ output_commit(struct output *w)
 	for (i = 0; i < w->nfiles && rc == 0; i++) {
 		if (!w->files[i].changed)
 			continue;
+		touched(w, w->files[i].rel);
 		from = fs_join(w->tmp, w->files[i].rel);
 		to = fs_join(w->dir, w->files[i].rel);
 		dir = fs_dirname(to);

@@ -1436,7 +1436,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			for (i = 0; i < w.nfiles; i++)
 				state_out(&now, w.files[i].rel,
 				    w.files[i].hash, w.files[i].size);
-			state_outdirs(&now, o->out);
+			state_outdirs(&now, o->out, &w.prev, &w.dirsame);
 			now.courses = n;
 			now.pages = progress.total;
 			now.packages = progress.packages;

@@ -471,7 +471,11 @@ state_walk(struct state *s, const char *path, const struct state *prev)
 static void
 add_odir(struct state *s, const char *path, int64_t mtime)
 {
-	s->odir = xreallocarray(s->odir, s->nodir + 1, sizeof(*s->odir));
+	if (s->nodir == s->capodir) {
+		s->capodir = s->capodir ? s->capodir * 2 : 64;
+		s->odir = xreallocarray(s->odir, s->capodir,
+		    sizeof(*s->odir));
+	}
 	memset(&s->odir[s->nodir], 0, sizeof(*s->odir));
 	s->odir[s->nodir].path = xstrdup(path);
 	s->odir[s->nodir].mtime = mtime;
@@ -483,18 +487,35 @@ add_odir(struct state *s, const char *path, int64_t mtime)
  * Record the time of every directory that holds outputs, as the build
  * leaves it: removing or adding a file changes its directory's time,
  * so the next build learns that an output went missing from a stat a
- * directory, not a stat a file.
+ * directory, not a stat a file.  A directory same names (from
+ * state_outdir_same, left alone since) keeps prev's time unasked.
  */
 void
-state_outdirs(struct state *s, const char *outdir)
+state_outdirs(struct state *s, const char *outdir, const struct state *prev,
+    const struct strmap *same)
 {
 	struct stat	 st;
+	const char	*slash, *last = NULL;
 	char		*d, *p;
-	size_t		 i;
+	size_t		 i, n, nlast = 0;
+	long		*k;
 
 	for (i = 0; i < s->nout; i++) {
+		/* Mostly the directory of the file before. */
+		slash = strrchr(s->out[i].path, '/');
+		n = slash != NULL ? (size_t)(slash - s->out[i].path) : 0;
+		if (last != NULL && n == nlast &&
+		    memcmp(last, s->out[i].path, n) == 0)
+			continue;
+		last = s->out[i].path;
+		nlast = n;
 		d = fs_dirname(s->out[i].path);
-		if (strmap_get(&s->odiridx, d) == NULL) {
+		if (strmap_get(&s->odiridx, d) != NULL)
+			;
+		else if (same != NULL && (k = strmap_get(same, d)) != NULL &&
+		    *k > 0)
+			add_odir(s, d, prev->odir[*k - 1].mtime);
+		else {
 			p = fs_join(outdir, d);
 			if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
 				add_odir(s, d, fs_mtime(&st));
@@ -506,8 +527,11 @@ state_outdirs(struct state *s, const char *outdir)
 	}
 }
 
-/* Is the output directory dir (relative) as the last build left it? */
-int
+/*
+ * Is the output directory dir (relative) as the last build left it?
+ * Then 1 + its index in s->odir; else 0.
+ */
+long
 state_outdir_same(const struct state *s, const char *outdir, const char *dir)
 {
 	struct stat	 st;
@@ -521,7 +545,7 @@ state_outdir_same(const struct state *s, const char *outdir, const char *dir)
 	ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
 	    fs_mtime(&st) == s->odir[*k].mtime;
 	free(p);
-	return ok;
+	return ok ? *k + 1 : 0;
 }
 
 /* A copy of the names the walk found in directory path, or NULL. */
