@@ -335,6 +335,7 @@ struct course {
 	struct strmap	 assetidx;	/* source path -> index in assets */
 	struct strmap	 pageidx;	/* page src -> index in pages */
 	uint64_t	 memokey;	/* what every page's rendering shares */
+	struct buf	 memo;	/* its memo records (memo_put) */
 };
 
 /* A file referenced by a page and copied into the output. */
@@ -700,8 +701,9 @@ struct memo_page {
 	char		*src;
 	int64_t		 mtime;
 	uint64_t	 size, ino;
-	const unsigned char *load, *render, *end;	/* its parts */
+	const unsigned char *start, *load, *render, *end;	/* its parts */
 	uint64_t	 key, ctx, srch, unitkey;	/* render part: 0 if none */
+	uint64_t	 sgroup, sline;
 };
 
 struct memo;
@@ -716,6 +718,7 @@ const struct memo_page *memo_find(const struct memo *, const char *,
 void		 memo_loaded(struct page *, struct module *,
 		    const struct memo_page *);
 void		 memo_rendered(struct page *);
+void		 memo_put(struct course *);
 int		 memo_save(const char *outdir, uint64_t id,
 		    struct course *const *, size_t);
 

@@ -947,6 +947,14 @@ onepage(struct course *c, struct page *pg, struct mdrun *md,
 	return 0;
 }
 
+/* memo_put on a thread. */
+static void *
+memoput(void *arg)
+{
+	memo_put(arg);
+	return NULL;
+}
+
 /*
  * Build one course into the output's site/<id>/ and its packages, page
  * by page: only what navigation needs stays in memory.
@@ -957,6 +965,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 {
 	struct buf	 b = BUF_INIT, idx = BUF_INIT, part = BUF_INIT;
 	struct buf	 parts = BUF_INIT;
+	struct aside	*encoding = NULL;
 	struct mdrun	*md;
 	struct tval	*base[2];
 	struct page	*pg;
@@ -1053,8 +1062,14 @@ course(struct course *c, struct output *w, const struct opts *o,
 	w->writer = NULL;
 	stage("pages");
 	w->ahead = NULL;
-	if (diag_errors == before && !site_interrupted)
+	if (diag_errors == before && !site_interrupted) {
+		/* The memo's records, while the packages are made. */
+		if (c->memokey != 0 && !o->check)
+			encoding = aside_start(o->jobs - 1, memoput, c);
 		scorm_build(c, th, o, w);
+		if (encoding != NULL)
+			aside_join(encoding);
+	}
 	zip_ahead_clear();
 	free(ahead);
 	stage("packages");
@@ -1302,20 +1317,12 @@ struct site_left {
 	struct memo	*memo;
 } site_left;
 
-struct memosave {
-	const char	*out;
-	uint64_t	 id;
-	struct course	**cs;
-	size_t		 n;
-};
-
-/* memo_save on a thread: non-NULL when saved. */
+/* fs_rmtree on a thread. */
 static void *
-memosave(void *arg)
+rmtree(void *arg)
 {
-	struct memosave	*ms = arg;
-
-	return memo_save(ms->out, ms->id, ms->cs, ms->n) == 0 ? arg : NULL;
+	fs_rmtree(arg);
+	return NULL;
 }
 
 /*
@@ -1332,8 +1339,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 	struct output	 w;
 	struct state	 now;
 	struct memo	*memo = NULL;
-	struct memosave	 ms;
-	struct aside	*saving;
+	struct aside	*clearing;
 	struct timespec	 ts;
 	struct buf	*record = diag_record;
 	uint64_t	 key = 0;
@@ -1428,11 +1434,11 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			clock_gettime(CLOCK_REALTIME, &ts);
 			now.memo = hash_bytes(&ts, sizeof(ts)) ^ key;
 			now.memo += now.memo == 0;
-			ms.out = o->out;
-			ms.id = now.memo;
-			ms.cs = cs;
-			ms.n = n;
-			saving = aside_start(o->jobs - 1, memosave, &ms);
+			/* What the last build left (a replaced package). */
+			clearing = aside_start(o->jobs - 1, rmtree, w.tmp);
+			/* A memo that fails is removed: the state saved
+			 * with its id then finds none. */
+			memo_save(o->out, now.memo, cs, n);
 			for (i = 0; i < w.nfiles; i++)
 				state_out(&now, w.files[i].rel,
 				    w.files[i].hash, w.files[i].size);
@@ -1441,11 +1447,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			now.pages = progress.total;
 			now.packages = progress.packages;
 			now.warnings = diag_warnings;
-			/* What the last build left, while the memo is saved. */
-			fs_rmtree(w.tmp);
-			if (aside_join(saving) == NULL)
-				now.memo = 0;
 			state_save(&now, o->out);
+			aside_join(clearing);
 		}
 		stage("commit");
 	}

@@ -46,6 +46,10 @@ clean
 # All but the home page, which is always made, and module 3.
 check "one edit: the other 39 modules are kept" "kept 429"
 check "one edit: incremental equals clean" "same '$tmp/out' '$tmp/clean'"
+# The memo too, but for its id: kept pages' records are copied.
+body() { perl -0777 -pe 's/\A[^\n]*\n[\x80-\xff]*[\x00-\x7f]//' "$1"; }
+check "one edit: the memo is a clean build's" \
+    "body '$tmp/out/.binome-memo' > '$tmp/m1' && body '$tmp/clean/.binome-memo' > '$tmp/m2' && [ -s '$tmp/m1' ] && cmp -s '$tmp/m1' '$tmp/m2'"
 
 sed -i 's/^title: .*/title: Un titre tout neuf/' "$b/m0003/l02.md"
 build
