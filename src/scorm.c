@@ -1061,7 +1061,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	char		*zip, *prefix;
 	long		 s;
 	int		 targets, mode, v, rc = 0;
-	size_t		 i, plen;
+	size_t		 i, plen, left;
 
 	targets = o->targets ? o->targets : c->targets;
 	if (targets == 0)
@@ -1111,6 +1111,10 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 
 	for (i = 0; i < c->npages; i++)
 		strmap_put(&pages, c->pages[i]->out, (long)i);
+	left = ((mode & PACK_COURSE) ? 1 : 0) +
+	    ((mode & PACK_MODULE) ? c->nmodules : 0);
+	left *= (size_t)!!(targets & TARGET_SCORM12) +
+	    !!(targets & TARGET_SCORM2004);
 	/*
 	 * Scope by scope, the course first: the first zip is the reference
 	 * whose deflated entries every later package copies.
@@ -1127,7 +1131,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 			if (package(c, th, &sc, v, &site, &pages, &xsd[v],
 			    o->schemas, w, ref, &zip) == -1)
 				goto fail;
-			if (ref == NULL)
+			if (ref == NULL && --left > 0)
 				ref = pack_ref(zip);
 			free(zip);
 		}

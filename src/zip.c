@@ -38,6 +38,7 @@ struct zipcat {
 	const unsigned char *mem;
 	size_t		 memlen;
 	unsigned char	*cd;	/* the central directory */
+	char		*names0;	/* its names, NUL-terminated */
 	struct zrec	*r;
 	size_t		 n;
 	struct strmap	 names;	/* name -> index in r */
@@ -107,6 +108,7 @@ zipcat_free(struct zipcat *z)
 	if (z->fd != -1)
 		close(z->fd);
 	free(z->cd);
+	free(z->names0);
 	free(z->r);
 	strmap_release(&z->names);
 	free(z);
@@ -130,6 +132,7 @@ index_zip(struct zipcat *z, uint64_t size)
 	uint32_t	 cdoff, cdlen, csize;
 	size_t		 i, n, len;
 	char		*name;
+	int		 sorted = 1;
 
 	if (size < 22 || fetch(z, e, sizeof(e), size - 22) == -1 ||
 	    le32(e) != 0x06054b50 || le16(e + 20) != 0 ||
@@ -144,6 +147,8 @@ index_zip(struct zipcat *z, uint64_t size)
 	if (fetch(z, z->cd, cdlen, cdoff) == -1)
 		return -1;
 	z->r = xcalloc(n + 1, sizeof(*z->r));
+	/* Every name fits in the directory, with room for its NUL. */
+	z->names0 = name = xmalloc(cdlen + 1);
 	p = z->cd;
 	end = z->cd + cdlen;
 	for (i = 0; i < n; i++) {
@@ -157,9 +162,12 @@ index_zip(struct zipcat *z, uint64_t size)
 		z->r[i].cd = p;
 		z->r[i].cdlen = len;
 		z->r[i].loff = le32(p + 42);
-		name = xstrndup((const char *)p + 46, le16(p + 28));
-		strmap_put(&z->names, name, (long)i);
-		free(name);
+		/* Lent to the map: ten thousand names, not copied twice. */
+		memcpy(name, p + 46, le16(p + 28));
+		name[le16(p + 28)] = '\0';
+		strmap_lend(&z->names, name, (long)i);
+		name += le16(p + 28) + 1;
+		sorted = sorted && (i == 0 || z->r[i].loff > z->r[i - 1].loff);
 		p += len;
 	}
 	/*
@@ -174,7 +182,8 @@ index_zip(struct zipcat *z, uint64_t size)
 
 		for (i = 0; i < n; i++)
 			by[i] = &z->r[i];
-		qsort(by, n, sizeof(*by), byoff);
+		if (!sorted)	/* binome writes them in order */
+			qsort(by, n, sizeof(*by), byoff);
 		for (i = 0; i < n; i++) {
 			uint32_t next = i + 1 < n ? by[i + 1]->loff : cdoff;
 			uint64_t min;
