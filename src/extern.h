@@ -665,6 +665,7 @@ struct zipcat;	/* the records of a zip binome wrote */
 struct zipcat	*zipcat_open(const char *);
 struct zipcat	*zipcat_mem(const void *, size_t);
 long		 zipcat_find(const struct zipcat *, const char *);
+long		 zipcat_next(const struct zipcat *, const char *, size_t *);
 size_t		 zipcat_count(const struct zipcat *);
 void		 zipcat_free(struct zipcat *);
 

@@ -86,6 +86,7 @@ struct zref {
 	char		*path;
 	struct buf	 mem;
 	struct zipcat	*cat;	/* NULL: not a zip to copy from */
+	size_t		 next;	/* where the next name is likely */
 	int		 tmp;	/* remove the file once done */
 };
 
@@ -112,6 +113,7 @@ ref_add(struct packref *r, const char *zippath, struct buf *mem, int tmp)
 	z->mem = mem != NULL ? *mem : (struct buf)BUF_INIT;
 	z->cat = mem != NULL ? zipcat_mem(z->mem.data, z->mem.len) :
 	    zipcat_open(zippath);
+	z->next = 0;
 	z->tmp = tmp;
 	return r;
 }
@@ -148,7 +150,7 @@ ref_find(const struct packref *r, const char *name, struct zipcat **from)
 	size_t	 i;
 
 	for (i = 0; r != NULL && i < r->n; i++)
-		if ((idx = zipcat_find(r->z[i].cat, name)) >= 0) {
+		if ((idx = zipcat_next(r->z[i].cat, name, &r->z[i].next)) >= 0) {
 			*from = r->z[i].cat;
 			return idx;
 		}

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE	/* copy_file_range */
 #include <sys/types.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -27,6 +28,7 @@
 #include "extern.h"
 
 struct zrec {
+	const char		*name;
 	const unsigned char	*cd;	/* its central record */
 	size_t			 cdlen;
 	uint32_t		 loff;	/* its local record */
@@ -165,6 +167,7 @@ index_zip(struct zipcat *z, uint64_t size)
 		/* Lent to the map: ten thousand names, not copied twice. */
 		memcpy(name, p + 46, le16(p + 28));
 		name[le16(p + 28)] = '\0';
+		z->r[i].name = name;
 		strmap_lend(&z->names, name, (long)i);
 		name += le16(p + 28) + 1;
 		sorted = sorted && (i == 0 || z->r[i].loff > z->r[i - 1].loff);
@@ -254,6 +257,23 @@ zipcat_find(const struct zipcat *z, const char *name)
 	if (z == NULL || (i = strmap_get(&z->names, name)) == NULL)
 		return -1;
 	return *i;
+}
+
+/*
+ * The same, for names asked in the zip's order: the record at *next
+ * first, without hashing; *next then goes past the one found.
+ */
+long
+zipcat_next(const struct zipcat *z, const char *name, size_t *next)
+{
+	long	 i;
+
+	if (z != NULL && *next < z->n && strcmp(z->r[*next].name, name) == 0)
+		i = (long)*next;
+	else if ((i = zipcat_find(z, name)) < 0)
+		return -1;
+	*next = (size_t)i + 1;
+	return i;
 }
 
 /* Copy len bytes at off of in to out's end. */
@@ -355,8 +375,13 @@ zip_stored(const char *name)
 	    ".webm", ".ogg", ".oga", ".ogv", ".woff", ".woff2", NULL };
 	const char	*dot = strrchr(name, '.');
 	size_t		 i;
+	int		 c;
 
 	if (dot == NULL || strchr(dot, '/') != NULL)
+		return 0;
+	/* Most names are .html, .js, .css: none of these. */
+	c = tolower((unsigned char)dot[1]);
+	if (c == '\0' || strchr("pjgwazmo", c) == NULL)
 		return 0;
 	for (i = 0; exts[i] != NULL; i++)
 		if (strcasecmp(dot, exts[i]) == 0)
