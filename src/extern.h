@@ -720,7 +720,7 @@ void		 memo_loaded(struct page *, struct module *,
 		    const struct memo_page *);
 void		 memo_rendered(struct page *);
 void		 memo_put(struct course *);
-int		 memo_save(const char *outdir, uint64_t id,
+void		 memo_save(const char *outdir, uint64_t id,
 		    struct course *const *, size_t);
 
 /* libs.c ------------------------------------------------------------ */

@@ -27,7 +27,6 @@ const struct libzip *libzip(void);
 #define zip_stat_index			(libzip()->zip_stat_index)
 #endif
 
-
 #ifdef __XML_SCHEMATRON_H__
 #define LIBXML_FUNCS(X)							\
 	X(xmlDocGetRootElement) X(xmlFreeDoc) X(xmlReadMemory)		\

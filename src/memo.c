@@ -561,16 +561,15 @@ memo_put(struct course *c)
 /*
  * Write the memo of a good build of cs (memo_put), as id, atomically;
  * on failure none is left (the next build is then a full one).  Only
- * large courses have one (c->memokey set); with none, 1 and no file.
+ * large courses have one (c->memokey set); with none, no file.
  */
-int
+void
 memo_save(const char *outdir, uint64_t id, struct course *const *cs,
     size_t n)
 {
 	struct fs_spill	 w;
 	char		*path, *tmp;
 	size_t		 i;
-	int		 rc = -1;
 
 	path = fs_join(outdir, MEMO_FILE);
 	for (i = 0; i < n && cs[i]->memokey == 0; i++)
@@ -578,7 +577,7 @@ memo_save(const char *outdir, uint64_t id, struct course *const *cs,
 	if (i == n) {
 		unlink(path);
 		free(path);
-		return 1;
+		return;
 	}
 	tmp = xasprintf("%s.tmp", path);
 	fs_spill_open(&w, tmp);
@@ -588,13 +587,11 @@ memo_save(const char *outdir, uint64_t id, struct course *const *cs,
 		buf_put(&w.b, cs[i]->memo.data, cs[i]->memo.len);
 		fs_spill(&w);
 	}
-	if (fs_spill_close(&w, tmp) == 0 && fs_replace(tmp, path, NULL) == 0)
-		rc = 0;
-	else {
+	if (fs_spill_close(&w, tmp) == -1 ||
+	    fs_replace(tmp, path, NULL) == -1) {
 		unlink(tmp);
 		unlink(path);
 	}
 	free(tmp);
 	free(path);
-	return rc;
 }

@@ -273,15 +273,15 @@ swap(const struct output *w, const char *name)
 static void
 touched(struct output *w, const char *rel)
 {
-	char	*d = fs_dirname(rel), *up;
+	char	*d, *up;
 
-	while (strcmp(d, ".") != 0 && strcmp(d, "/") != 0) {
+	for (d = fs_dirname(rel); ; d = up) {
 		strmap_put(&w->dirsame, d, 0);
+		if (strcmp(d, ".") == 0 || strcmp(d, "/") == 0)
+			break;
 		up = fs_dirname(d);
 		free(d);
-		d = up;
 	}
-	strmap_put(&w->dirsame, d, 0);
 	free(d);
 }
 

@@ -483,20 +483,34 @@ add_odir(struct state *s, const char *path, int64_t mtime)
 	s->nodir++;
 }
 
+/* The time of the output directory dir (relative), or -1. */
+static int64_t
+dirtime(const char *outdir, const char *dir)
+{
+	struct stat	 st;
+	char		*p = fs_join(outdir, dir);
+	int64_t		 t = -1;
+
+	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		t = fs_mtime(&st);
+	free(p);
+	return t;
+}
+
 /*
  * Record the time of every directory that holds outputs, as the build
  * leaves it: removing or adding a file changes its directory's time,
  * so the next build learns that an output went missing from a stat a
  * directory, not a stat a file.  A directory same names (from
- * state_outdir_same, left alone since) keeps prev's time unasked.
+ * state_outdir_same, left alone since) keeps prev's time unasked; -1,
+ * for one that is not there, is never the same.
  */
 void
 state_outdirs(struct state *s, const char *outdir, const struct state *prev,
     const struct strmap *same)
 {
-	struct stat	 st;
 	const char	*slash, *last = NULL;
-	char		*d, *p;
+	char		*d;
 	size_t		 i, n, nlast = 0;
 	long		*k;
 
@@ -510,19 +524,10 @@ state_outdirs(struct state *s, const char *outdir, const struct state *prev,
 		last = s->out[i].path;
 		nlast = n;
 		d = fs_dirname(s->out[i].path);
-		if (strmap_get(&s->odiridx, d) != NULL)
-			;
-		else if (same != NULL && (k = strmap_get(same, d)) != NULL &&
-		    *k > 0)
-			add_odir(s, d, prev->odir[*k - 1].mtime);
-		else {
-			p = fs_join(outdir, d);
-			if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-				add_odir(s, d, fs_mtime(&st));
-			else
-				add_odir(s, d, -1);	/* never the same */
-			free(p);
-		}
+		if (strmap_get(&s->odiridx, d) == NULL)
+			add_odir(s, d, same != NULL &&
+			    (k = strmap_get(same, d)) != NULL && *k > 0 ?
+			    prev->odir[*k - 1].mtime : dirtime(outdir, d));
 		free(d);
 	}
 }
@@ -534,18 +539,13 @@ state_outdirs(struct state *s, const char *outdir, const struct state *prev,
 long
 state_outdir_same(const struct state *s, const char *outdir, const char *dir)
 {
-	struct stat	 st;
-	long		*k;
-	char		*p;
-	int		 ok;
+	long	*k;
+	int64_t	 t;
 
 	if ((k = strmap_get(&s->odiridx, dir)) == NULL)
 		return 0;
-	p = fs_join(outdir, dir);
-	ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    fs_mtime(&st) == s->odir[*k].mtime;
-	free(p);
-	return ok ? *k + 1 : 0;
+	t = dirtime(outdir, dir);
+	return t != -1 && t == s->odir[*k].mtime ? *k + 1 : 0;
 }
 
 /* A copy of the names the walk found in directory path, or NULL. */
