@@ -579,7 +579,7 @@ course_load(const char *dir, const struct opts *o)
 	size_t		 n, i;
 
 	c = xcalloc(1, sizeof(*c));
-	c->memo = (struct buf)BUF_INIT;
+	c->memo.b = (struct buf)BUF_INIT;
 	c->dir = xstrdup(dir);
 	c->page.kind = PAGE_COURSE;
 	c->page.src = fs_join(dir, "_index.md");
@@ -713,7 +713,8 @@ course_free(struct course *c)
 	free(c->assets);
 	strmap_release(&c->assetidx);
 	strmap_release(&c->pageidx);
-	buf_release(&c->memo);
+	buf_release(&c->memo.b);
+	free(c->memo.runs);
 	free(c->dir);
 	free(c->id);
 	free(c->lang);

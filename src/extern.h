@@ -129,6 +129,7 @@ struct fs_spill {
 };
 void	 fs_spill_open(struct fs_spill *, const char *);
 void	 fs_spill(struct fs_spill *);
+void	 fs_spill_put(struct fs_spill *, const void *, size_t);
 int	 fs_spill_close(struct fs_spill *, const char *);
 struct stat;
 int64_t	 fs_mtime(const struct stat *);
@@ -216,6 +217,20 @@ struct heading {
 
 struct quiz;
 struct memo_page;
+
+/*
+ * A course's records for the next memo, in order: runs of bytes either
+ * still in the last memo's mapping (old) or encoded anew into b.
+ */
+struct memo_run {
+	const unsigned char *old;	/* or NULL: at off in b */
+	size_t		 off, len;
+};
+struct memo_out {
+	struct buf	 b;
+	struct memo_run	*runs;
+	size_t		 nruns, maxruns;
+};
 
 /*
  * What a page's rendering took from outside its source: a link to
@@ -335,7 +350,7 @@ struct course {
 	struct strmap	 assetidx;	/* source path -> index in assets */
 	struct strmap	 pageidx;	/* page src -> index in pages */
 	uint64_t	 memokey;	/* what every page's rendering shares */
-	struct buf	 memo;	/* its memo records (memo_put) */
+	struct memo_out	 memo;	/* its memo records (memo_put) */
 };
 
 /* A file referenced by a page and copied into the output. */

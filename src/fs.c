@@ -422,6 +422,26 @@ fs_spill(struct fs_spill *w)
 		spill(w);
 }
 
+/*
+ * Add bytes that stay where they are until the file is closed: a large
+ * run is written from its place, not copied through the buffer (its
+ * pages would be new memory, and a first touch of a page is dear).
+ */
+void
+fs_spill_put(struct fs_spill *w, const void *p, size_t n)
+{
+	if (n < FS_SPILL / 4) {
+		buf_put(&w->b, p, n);
+		fs_spill(w);
+		return;
+	}
+	spill(w);
+	if (w->err == 0 && fs_writeall(w->fd, p, n) == -1) {
+		w->err = errno;
+		w->what = "cannot write";
+	}
+}
+
 int
 fs_spill_close(struct fs_spill *w, const char *path)
 {

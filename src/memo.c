@@ -456,7 +456,6 @@ put_s(struct buf *b, const char *s)
 static void
 put_page(struct buf *b, const struct course *c, const struct page *pg)
 {
-	const struct memo_page *e;
 	const struct assessment *a;
 	struct assessment none;
 	size_t		 i;
@@ -465,13 +464,6 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 	 * A page taken whole from the last memo, in the same place: its
 	 * record again, as it was.  Most of a large build's pages.
 	 */
-	if ((e = pg->memo) != NULL && pg->reuse && e->key == c->memokey &&
-	    e->ctx == pg->ctx && e->srch == pg->srch &&
-	    e->unitkey == pg->unitkey && e->sgroup == pg->sgroup &&
-	    e->sline == pg->sline) {
-		buf_put(b, e->start, (size_t)(e->end - e->start));
-		return;
-	}
 	memset(&none, 0, sizeof(none));
 	a = pg->kind == PAGE_MODULE ? &pg->module->assess : &none;
 	put_s(b, pg->src);
@@ -550,26 +542,66 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 void
 memo_put(struct course *c)
 {
-	size_t	 k;
+	struct memo_out	*o = &c->memo;
+	const struct memo_page *e;
+	const struct page *pg;
+	struct memo_run	*r;
+	const unsigned char *old;
+	size_t		 k, off, len;
 
-	buf_truncate(&c->memo, 0);
-	for (k = 1; c->memokey != 0 && k < c->npages; k++)
-		if (c->pages[k]->mtime != 0)
-			put_page(&c->memo, c, c->pages[k]);
+	buf_truncate(&o->b, 0);
+	o->nruns = 0;
+	for (k = 1; c->memokey != 0 && k < c->npages; k++) {
+		if ((pg = c->pages[k])->mtime == 0)
+			continue;
+		/*
+		 * A page taken whole from the last memo, in the same place:
+		 * its record again, as it was, left where it is (most of a
+		 * large build's pages; copied, they would cost a first touch
+		 * of as many new pages of memory).
+		 */
+		if ((e = pg->memo) != NULL && pg->reuse &&
+		    e->key == c->memokey && e->ctx == pg->ctx &&
+		    e->srch == pg->srch && e->unitkey == pg->unitkey &&
+		    e->sgroup == pg->sgroup && e->sline == pg->sline) {
+			old = e->start;
+			off = 0;
+			len = (size_t)(e->end - e->start);
+		} else {
+			old = NULL;
+			off = o->b.len;
+			put_page(&o->b, c, pg);
+			len = o->b.len - off;
+		}
+		r = o->nruns > 0 ? &o->runs[o->nruns - 1] : NULL;
+		if (r != NULL && (old == NULL ? r->old == NULL :
+		    r->old != NULL && r->old + r->len == old)) {
+			r->len += len;
+			continue;
+		}
+		if (o->nruns == o->maxruns) {
+			o->maxruns = o->maxruns == 0 ? 16 : o->maxruns * 2;
+			o->runs = xreallocarray(o->runs, o->maxruns,
+			    sizeof(*o->runs));
+		}
+		o->runs[o->nruns++] = (struct memo_run){ old, off, len };
+	}
 }
 
 /*
  * Write the memo of a good build of cs (memo_put), as id, atomically;
  * on failure none is left (the next build is then a full one).  Only
- * large courses have one (c->memokey set); with none, no file.
+ * large courses have one (c->memokey set); with none, no file.  The
+ * last memo is still mapped: the records kept are written from it.
  */
 void
 memo_save(const char *outdir, uint64_t id, struct course *const *cs,
     size_t n)
 {
 	struct fs_spill	 w;
+	const struct memo_run *r;
 	char		*path, *tmp;
-	size_t		 i;
+	size_t		 i, k;
 
 	path = fs_join(outdir, MEMO_FILE);
 	for (i = 0; i < n && cs[i]->memokey == 0; i++)
@@ -583,10 +615,15 @@ memo_save(const char *outdir, uint64_t id, struct course *const *cs,
 	fs_spill_open(&w, tmp);
 	buf_puts(&w.b, MEMO_MAGIC);
 	put_u(&w.b, id);
-	for (i = 0; i < n; i++) {
-		buf_put(&w.b, cs[i]->memo.data, cs[i]->memo.len);
-		fs_spill(&w);
-	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < cs[i]->memo.nruns; k++) {
+			r = &cs[i]->memo.runs[k];
+			if (r->old != NULL)
+				fs_spill_put(&w, r->old, r->len);
+			else
+				fs_spill_put(&w, cs[i]->memo.b.data + r->off,
+				    r->len);
+		}
 	if (fs_spill_close(&w, tmp) == -1 ||
 	    fs_replace(tmp, path, NULL) == -1) {
 		unlink(tmp);
