@@ -830,13 +830,14 @@ oldparts_free(struct oldparts *op)
 	strmap_release(&op->idx);
 }
 
-/* May module m's pages come out as the last build left them? */
+/*
+ * May module m's pages come out as the last build left them, if they
+ * are still in the output (modpresent)?
+ */
 static int
-modreusable(struct course *c, struct output *w, struct module *m,
-    struct strmap *files)
+modreusable(struct course *c, struct module *m, struct strmap *files)
 {
 	struct page	*pg;
-	char		*rel;
 	size_t		 k;
 	int		 ok = 1;
 
@@ -846,11 +847,37 @@ modreusable(struct course *c, struct output *w, struct module *m,
 		    pg->memo->ctx != pg->ctx)
 			return 0;
 		memo_rendered(pg);
-		rel = outrel(c, pg->out);
-		ok = depsok(c, pg, files) && output_has(w, rel);
-		free(rel);
+		ok = depsok(c, pg, files);
 	}
 	return ok;
+}
+
+/* Are all the pages of every module still in the output?  has[i]. */
+struct present {
+	struct course	*c;
+	struct output	*w;
+	int		*has;
+};
+
+static void *
+modpresent(void *arg)
+{
+	struct present	*p = arg;
+	struct module	*m;
+	char		*rel;
+	size_t		 i, k;
+
+	for (i = 0; i < p->c->nmodules; i++) {
+		m = p->c->modules[i];
+		p->has[i] = 1;
+		for (k = 0; k <= m->nlessons && p->has[i]; k++) {
+			rel = outrel(p->c, k == 0 ? m->page.out :
+			    m->lessons[k - 1]->out);
+			p->has[i] = output_has(p->w, rel);
+			free(rel);
+		}
+	}
+	return NULL;
 }
 
 /*
@@ -864,9 +891,11 @@ modreusable(struct course *c, struct output *w, struct module *m,
  * for each part; returns how many pages are kept.
  */
 static size_t
-reusable(struct course *c, struct output *w, int *keep)
+reusable(struct course *c, struct output *w, int *keep, int jobs)
 {
 	struct strmap	 files = STRMAP_INIT;
+	struct present	 p;
+	struct aside	*asking;
 	struct oldparts	 op;
 	struct module	*m;
 	struct page	*pg;
@@ -876,8 +905,25 @@ reusable(struct course *c, struct output *w, int *keep)
 
 	memset(&op, 0, sizeof(op));
 	ok = xcalloc(c->nmodules + 1, sizeof(*ok));
+	/*
+	 * The outputs are asked for on another core (some thousand stats
+	 * of directories, ten thousand lookups) while this one decodes
+	 * the records and checks their links; nothing else asks the
+	 * output meanwhile.  They allocate little there (a thread's own
+	 * heap has no huge pages, and a first touch of a page is dear):
+	 * the index of the last build's outputs is made here first.
+	 */
+	state_find(&w->prev, "");
+	p.c = c;
+	p.w = w;
+	p.has = xcalloc(c->nmodules + 1, sizeof(*p.has));
+	asking = aside_start(jobs - 1, modpresent, &p);
 	for (i = 0; i < c->nmodules; i++)
-		ok[i] = modreusable(c, w, c->modules[i], &files);
+		ok[i] = modreusable(c, c->modules[i], &files);
+	aside_join(asking);
+	for (i = 0; i < c->nmodules; i++)
+		ok[i] &= p.has[i];
+	free(p.has);
 	ng = (c->nmodules + PART_MODULES - 1) / PART_MODULES;
 	for (g = 0; g < ng; g++) {
 		keep[g] = 1;
@@ -983,7 +1029,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 		c->memokey = memokey(c, th);
 		contexts(c);
 		if (w->incremental)
-			reused = reusable(c, w, keep);
+			reused = reusable(c, w, keep, o->jobs);
 	}
 	md = md_begin(c, theme_i18n(th));
 	base[0] = basedata(c, 0, theme_i18n(th));
