@@ -230,12 +230,17 @@ deflate_parts(const char *zippath, struct zipin *e, size_t n, time_t mtime,
 		free(todo);
 		return 0;
 	}
-	/* Contiguous runs of about equal bytes. */
+	/*
+	 * Contiguous runs of about equal bytes: an entry joins a run when
+	 * its middle falls within the run's share (two entries of 220 and
+	 * 400 KB then go one a core, not both on the first).
+	 */
 	pt = xcalloc(jobs, sizeof(*pt));
 	share = total / jobs + 1;
 	for (k = 0, i = 0; i < jobs && k < ntodo; i++) {
 		first = k;
-		for (sum = 0; k < ntodo && (sum < share || i + 1 == jobs); k++)
+		for (sum = 0; k < ntodo && (k == first || i + 1 == jobs ||
+		    sum + e[todo[k]].len / 2 < share); k++)
 			sum += e[todo[k]].len;
 		v = xcalloc(k - first, sizeof(*v));
 		for (j = first; j < k; j++)
