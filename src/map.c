@@ -116,4 +116,3 @@ strmap_release(struct strmap *m)
 	free(m->v);
 	memset(m, 0, sizeof(*m));
 }
-

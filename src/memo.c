@@ -460,10 +460,6 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 	struct assessment none;
 	size_t		 i;
 
-	/*
-	 * A page taken whole from the last memo, in the same place: its
-	 * record again, as it was.  Most of a large build's pages.
-	 */
 	memset(&none, 0, sizeof(none));
 	a = pg->kind == PAGE_MODULE ? &pg->module->assess : &none;
 	put_s(b, pg->src);
