@@ -830,6 +830,13 @@ oldparts_free(struct oldparts *op)
 	strmap_release(&op->idx);
 }
 
+/* Page k of module m: its own page, then its lessons. */
+static struct page *
+modpage(struct module *m, size_t k)
+{
+	return k == 0 ? &m->page : m->lessons[k - 1];
+}
+
 /*
  * May module m's pages come out as the last build left them, if they
  * are still in the output (modpresent)?
@@ -842,7 +849,7 @@ modreusable(struct course *c, struct module *m, struct strmap *files)
 	int		 ok = 1;
 
 	for (k = 0; k <= m->nlessons && ok; k++) {
-		pg = k == 0 ? &m->page : m->lessons[k - 1];
+		pg = modpage(m, k);
 		if (pg->memo == NULL || pg->memo->key != c->memokey ||
 		    pg->memo->ctx != pg->ctx)
 			return 0;
@@ -871,8 +878,7 @@ modpresent(void *arg)
 		m = p->c->modules[i];
 		p->has[i] = 1;
 		for (k = 0; k <= m->nlessons && p->has[i]; k++) {
-			rel = outrel(p->c, k == 0 ? m->page.out :
-			    m->lessons[k - 1]->out);
+			rel = outrel(p->c, modpage(m, k)->out);
 			p->has[i] = output_has(p->w, rel);
 			free(rel);
 		}
@@ -941,8 +947,7 @@ reusable(struct course *c, struct output *w, int *keep, int jobs)
 		    i < (g + 1) * PART_MODULES; i++)
 			for (k = 0; ok[i] && k <= c->modules[i]->nlessons;
 			    k++) {
-				m = c->modules[i];
-				pg = k == 0 ? &m->page : m->lessons[k - 1];
+				pg = modpage(c->modules[i], k);
 				pg->entry = oldentry(w, c, &op, pg->sgroup,
 				    pg->sline, pg->srch);
 				ok[i] = pg->entry != NULL;
@@ -951,7 +956,7 @@ reusable(struct course *c, struct output *w, int *keep, int jobs)
 	for (i = 0; i < c->nmodules; i++) {
 		m = c->modules[i];
 		for (k = 0; k <= m->nlessons; k++) {
-			pg = k == 0 ? &m->page : m->lessons[k - 1];
+			pg = modpage(m, k);
 			if (ok[i])
 				pg->reuse = 1;
 			else if (pg->rendered)
