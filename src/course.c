@@ -269,6 +269,8 @@ loadpage(struct course *c, struct page *pg, struct module *m,
 
 	memset(&fm, 0, sizeof(fm));
 	pg->srcdir = fs_dirname(pg->src);
+	if (scope != IN_COURSE)
+		pg->was = memo_was(memo_prev, pg->src);
 	if (st != NULL && scope != IN_COURSE &&
 	    (e = memo_find(memo_prev, pg->src, st)) != NULL) {
 		memo_loaded(pg, m, e);
@@ -285,12 +287,13 @@ loadpage(struct course *c, struct page *pg, struct module *m,
 	fm_release(&fm);
 	pg->loadsaid = diag_since(&mark, &pg->loadwarn);
 	/*
-	 * Remember its stat for the next build, unless it changed within
-	 * two seconds: a change in the same tick would not show.
+	 * Remember its stat for the next build, with time 0 when it
+	 * changed within two seconds: a change in the same tick would not
+	 * show.
 	 */
-	if (rc == 0 && st != NULL && S_ISREG(st->st_mode) &&
-	    st->st_mtim.tv_sec + 2 < time(NULL)) {
-		pg->mtime = fs_mtime(st);
+	if (rc == 0 && st != NULL && S_ISREG(st->st_mode)) {
+		if (st->st_mtim.tv_sec + 2 < time(NULL))
+			pg->mtime = fs_mtime(st);
 		pg->size = (uint64_t)st->st_size;
 		pg->ino = (uint64_t)st->st_ino;
 	}

@@ -298,6 +298,7 @@ struct page {
 	uint64_t	 unitkey;	/* module: its search part's key */
 	int		 rendered;	/* html, heads, quizzes... are set */
 	const struct memo_page *memo;	/* the last build's, if it still holds */
+	const struct memo_page *was;	/* the last build's, whatever its stat */
 	int		 reuse;	/* its page is as the last build left it */
 };
 
@@ -390,6 +391,7 @@ struct mdrun	*md_begin(struct course *, const struct tval *);
 int		 md_page(struct mdrun *, struct page *);
 void		 md_reuse(struct mdrun *, struct page *);
 int		 md_end(struct mdrun *);
+void		 md_free(struct mdrun *);
 int		 md_render_course(struct course *, const struct tval *);
 
 /* quiz.c ------------------------------------------------------------ */
@@ -550,6 +552,7 @@ struct inrec {
 	int64_t		 mtime;	/* ns */
 	uint64_t	 size, ino;
 	unsigned	 mode;	/* this build's only */
+	int		 changed;	/* this build's: not as prev had it */
 };
 
 struct outrec {
@@ -580,6 +583,7 @@ struct state {
 	int		 racy;	/* an input changed too recently to trust */
 	int64_t		 walked;	/* when the walk began, in seconds */
 	size_t		 ndirs, nread;	/* directories walked, and read */
+	int		 unknown;	/* some of them not compared with prev */
 };
 
 extern int	 state_jobs;
@@ -620,6 +624,7 @@ struct output {
 	size_t		 nfiles, capfiles, nchanged;
 	struct strmap	 dirsame;	/* output directory -> state_outdir_same */
 	const char	*ahead;	/* files under it go to packages: zip_ahead */
+	const struct state *now;	/* this build's inputs, when known */
 };
 
 char		*output_staged(const struct output *, const char *);
@@ -631,6 +636,8 @@ void		 output_staged_done(struct output *, const char *, uint64_t,
 int		 output_fresh(struct output *, const char *, uint64_t);
 int		 output_has(struct output *, const char *);
 void		 output_keep(struct output *, const char *);
+int		 output_same_under(struct output *, const char *);
+void		 output_keep_rest(struct output *, const char *, size_t);
 char		*output_previous(struct output *, const char *);
 int		 output_commit(struct output *);
 void		 output_release(struct output *);
@@ -720,6 +727,7 @@ struct memo_page {
 	const unsigned char *start, *load, *render, *end;	/* its parts */
 	uint64_t	 key, ctx, srch, unitkey;	/* render part: 0 if none */
 	uint64_t	 sgroup, sline;
+	size_t		 nquizzes;
 };
 
 struct memo;
@@ -731,9 +739,12 @@ void		 memo_free(struct memo *);
 const struct memo_page *memo_nth(const struct memo *, size_t);
 const struct memo_page *memo_find(const struct memo *, const char *,
 		    const struct stat *);
+const struct memo_page *memo_was(const struct memo *, const char *);
 void		 memo_loaded(struct page *, struct module *,
 		    const struct memo_page *);
 void		 memo_rendered(struct page *);
+void		 memo_quizzes(struct page *);
+int		 memo_same(const struct page *);
 void		 memo_put(struct course *);
 void		 memo_save(const char *outdir, uint64_t id,
 		    struct course *const *, size_t);

@@ -338,6 +338,11 @@ checklink(struct mdctx *x, cmark_node *n)
 			    "(or it is a draft)", url);
 			goto out;
 		}
+		/* One kept whole (site.c's patch): its headings are in
+		 * its record. */
+		if (frag != NULL && to->index < pg->index && !to->rendered &&
+		    to->memo != NULL)
+			memo_rendered(to);
 		if (frag != NULL && to->index > pg->index)
 			addlater(x, &p, url, frag, to);
 		else if (frag != NULL && !hasanchor(to, frag)) {
@@ -875,14 +880,25 @@ md_end(struct mdrun *r)
 		if (!hasanchor(l->to, l->frag))
 			rc = diag_err(&l->pos, "link to '%s': no heading with "
 			    "anchor '#%s' in %s", l->url, l->frag, l->to->src);
-		free(l->url);
-		free(l->frag);
 	}
-	free(r->later);
 	if (quiz_check_course(r->x.c) == -1)
 		rc = -1;
-	free(r);
+	md_free(r);
 	return rc;
+}
+
+/* Free r without the checks across pages (known to hold). */
+void
+md_free(struct mdrun *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nlater; i++) {
+		free(r->later[i].url);
+		free(r->later[i].frag);
+	}
+	free(r->later);
+	free(r);
 }
 
 /* Every page at once (for the fuzzer). */

@@ -8,9 +8,10 @@
  * costs the pages of one module.
  *
  * The memo goes with the state file (state.c): the state names the
- * memo's id, so a memo from another build is never believed.  Sources
- * changed within two seconds of their build are not recorded (their
- * time may not show the next change).
+ * memo's id, so a memo from another build is never believed.  A source
+ * changed within two seconds of its build is recorded with time 0 (its
+ * time may not show the next change): never taken for its stat, but
+ * still what its page showed (memo_was), for the next build to compare.
  *
  * Format: "binome-memo 1\n", then varints (u; i when zigzag, for
  * signed numbers) and strings (s: length plus one, 0 for none, then the
@@ -180,27 +181,33 @@ rd_load(struct rd *r, struct page *pg, struct module *m)
 		pg->slug = xstrdup("");
 }
 
-/* The render part, into pg when pg is set; only checked otherwise. */
-static void
-rd_render(struct rd *r, struct page *pg)
+/*
+ * The render part, into pg when pg is set (with quizzes 1, only its
+ * quizzes); only checked otherwise.  Returns its number of quizzes.
+ */
+static size_t
+rd_render(struct rd *r, struct page *pg, int quizzes)
 {
 	struct page	 skip;
 	struct quiz	*q;
 	struct dep	*d;
 	size_t		 i, n;
-	int		 keep = pg != NULL;
+	int		 keep = pg != NULL && !quizzes;
 
 	memset(&skip, 0, sizeof(skip));
 	if (pg == NULL)
 		pg = &skip;
 	if (get_u(r) == 0)
-		return;
+		return 0;
 	get_u(r);	/* key and ctx: read at load */
 	get_u(r);
 	pg->srch = get_u(r);
 	get_u(r);	/* unitkey: read at load */
-	pg->sgroup = (size_t)get_u(r);
-	pg->sline = (size_t)get_u(r);
+	if (keep) {
+		pg->sgroup = (size_t)get_u(r);
+		pg->sline = (size_t)get_u(r);
+	} else
+		get_u(r), get_u(r);
 	n = get_n(r, 2);
 	if (keep && n > 0)
 		pg->heads = xcalloc(n, sizeof(*pg->heads));
@@ -234,6 +241,7 @@ rd_render(struct rd *r, struct page *pg)
 				d->path = xstrdup("");
 		}
 	}
+	keep = pg != NULL;
 	n = get_n(r, 8);
 	if (keep && n > 0)
 		pg->quizzes = xcalloc(n, sizeof(*pg->quizzes));
@@ -262,8 +270,10 @@ rd_render(struct rd *r, struct page *pg)
 		pg->quizzes[i] = q;
 		pg->nquizzes = i + 1;
 	}
+	keep = pg != NULL && !quizzes;
 	pg->rendersaid = get_s(r, keep);
 	pg->renderwarn = get_line(r);
+	return n;
 }
 
 struct memo *
@@ -310,7 +320,7 @@ memo_parse(const char *data, size_t len, uint64_t id)
 			e->sgroup = get_u(&k);
 			e->sline = get_u(&k);
 		}
-		rd_render(&r, NULL);
+		e->nquizzes = rd_render(&r, NULL, 0);
 		e->end = r.p;
 		if (e->src == NULL)
 			r.bad = 1;
@@ -375,17 +385,25 @@ memo_nth(const struct memo *m, size_t n)
 	return n < m->npages ? &m->pages[n] : NULL;
 }
 
-/* The record of src if its stat is the recorded one. */
+/* The last build's record of src, whatever its stat. */
 const struct memo_page *
-memo_find(const struct memo *m, const char *src, const struct stat *st)
+memo_was(const struct memo *m, const char *src)
 {
-	const struct memo_page *e;
-	long		*i;
+	long	*i;
 
 	if (m == NULL || (i = strmap_get(&m->idx, src)) == NULL)
 		return NULL;
-	e = &m->pages[*i];
-	if (e->mtime != fs_mtime(st) || e->size != (uint64_t)st->st_size ||
+	return &m->pages[*i];
+}
+
+/* The record of src if its stat is the recorded one (time 0: none). */
+const struct memo_page *
+memo_find(const struct memo *m, const char *src, const struct stat *st)
+{
+	const struct memo_page *e = memo_was(m, src);
+
+	if (e == NULL || e->mtime == 0 || e->mtime != fs_mtime(st) ||
+	    e->size != (uint64_t)st->st_size ||
 	    e->ino != (uint64_t)st->st_ino)
 		return NULL;
 	return e;
@@ -411,8 +429,59 @@ memo_rendered(struct page *pg)
 {
 	struct rd	 r = { pg->memo->render, pg->memo->end, 0 };
 
-	rd_render(&r, pg);
+	rd_render(&r, pg, 0);
 	pg->rendered = 1;
+}
+
+/* Only its quizzes, as the last build's (for the packages). */
+void
+memo_quizzes(struct page *pg)
+{
+	struct rd	 r = { pg->memo->render, pg->memo->end, 0 };
+
+	if (pg->memo->nquizzes > 0)
+		rd_render(&r, pg, 1);
+}
+
+/* a and b both NULL, or the same string. */
+static int
+same_s(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Are the headings, links and quizzes of x and y the same? */
+static int
+same_render(const struct page *x, const struct page *y)
+{
+	const struct dep *d, *e;
+	const struct quiz *q, *r;
+	size_t		 i;
+
+	if (x->nheads != y->nheads || x->ndeps != y->ndeps ||
+	    x->nquizzes != y->nquizzes)
+		return 0;
+	for (i = 0; i < x->nheads; i++)
+		if (x->heads[i].level != y->heads[i].level ||
+		    !same_s(x->heads[i].id, y->heads[i].id))
+			return 0;
+	for (i = 0; i < x->ndeps; i++) {
+		d = &x->deps[i];
+		e = &y->deps[i];
+		if (d->kind != e->kind || !same_s(d->path, e->path) ||
+		    !same_s(d->out, e->out) || !same_s(d->url, e->url) ||
+		    !same_s(d->frag, e->frag))
+			return 0;
+	}
+	for (i = 0; i < x->nquizzes; i++) {
+		q = x->quizzes[i];
+		r = y->quizzes[i];
+		if (q->type != r->type || q->points != r->points ||
+		    q->graded != r->graded || q->autoid != r->autoid ||
+		    q->statesize != r->statesize || !same_s(q->id, r->id))
+			return 0;
+	}
+	return 1;
 }
 
 /* ---- writing --------------------------------------------------- */
@@ -453,8 +522,9 @@ put_s(struct buf *b, const char *s)
 	buf_put(b, s, n);
 }
 
+/* What loading pg gave: the part other pages may show. */
 static void
-put_page(struct buf *b, const struct course *c, const struct page *pg)
+put_load(struct buf *b, const struct page *pg)
 {
 	const struct assessment *a;
 	struct assessment none;
@@ -462,10 +532,6 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 
 	memset(&none, 0, sizeof(none));
 	a = pg->kind == PAGE_MODULE ? &pg->module->assess : &none;
-	put_s(b, pg->src);
-	put_i(b, pg->mtime);
-	put_u(b, pg->size);
-	put_u(b, pg->ino);
 	put_s(b, pg->title);
 	put_s(b, pg->description);
 	put_s(b, pg->duration);
@@ -485,6 +551,18 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 	put_u(b, (uint64_t)a->show_answers);
 	put_s(b, pg->loadsaid);
 	put_u(b, pg->loadwarn);
+}
+
+static void
+put_page(struct buf *b, const struct course *c, const struct page *pg)
+{
+	size_t		 i;
+
+	put_s(b, pg->src);
+	put_i(b, pg->mtime);
+	put_u(b, pg->size);
+	put_u(b, pg->ino);
+	put_load(b, pg);
 	if (!pg->rendered) {
 		put_u(b, 0);
 		return;
@@ -531,6 +609,35 @@ put_page(struct buf *b, const struct course *c, const struct page *pg)
 }
 
 /*
+ * Does pg, loaded and rendered again, show the other pages and the
+ * course what its last record (pg->was) says it did: the same load
+ * part (front matter, what loading said), headings, links and quizzes?
+ * Line numbers aside: they only place what is said.
+ */
+int
+memo_same(const struct page *pg)
+{
+	const struct memo_page *e = pg->was;
+	struct buf	 b = BUF_INIT;
+	struct page	 old;
+	struct rd	 r = { e->render, e->end, 0 };
+	int		 same;
+
+	put_load(&b, pg);
+	same = e->key != 0 && b.len == (size_t)(e->render - e->load) &&
+	    memcmp(b.data, e->load, b.len) == 0;
+	buf_release(&b);
+	if (!same)
+		return 0;
+	memset(&old, 0, sizeof(old));
+	old.src = pg->src;
+	rd_render(&r, &old, 0);
+	same = !r.bad && same_render(pg, &old);
+	course_unrender(&old);
+	return same;
+}
+
+/*
  * The records of c's pages into c->memo, once they are rendered (only
  * a large course has them: c->memokey set).  Alone on a thread while
  * the packages are made.
@@ -548,7 +655,7 @@ memo_put(struct course *c)
 	buf_truncate(&o->b, 0);
 	o->nruns = 0;
 	for (k = 1; c->memokey != 0 && k < c->npages; k++) {
-		if ((pg = c->pages[k])->mtime == 0)
+		if ((pg = c->pages[k])->ino == 0)
 			continue;
 		/*
 		 * A page taken whole from the last memo, in the same place:

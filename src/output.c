@@ -94,6 +94,55 @@ output_keep(struct output *w, const char *rel)
 		record(w, rel, r->hash, r->size, 0);
 }
 
+/*
+ * Are all the last build's output directories at dir or under it as
+ * it left them?  Then so are its outputs there (output_keep_rest).
+ */
+int
+output_same_under(struct output *w, const char *dir)
+{
+	const char	*p;
+	size_t		 i, n = strlen(dir);
+	long		*k;
+
+	if (!w->incremental || w->prev.nodir == 0)
+		return 0;
+	for (i = 0; i < w->prev.nodir; i++) {
+		p = w->prev.odir[i].path;
+		if (strncmp(p, dir, n) != 0 || (p[n] != '\0' && p[n] != '/'))
+			continue;
+		if ((k = strmap_get(&w->dirsame, p)) == NULL)
+			k = strmap_put(&w->dirsame, p,
+			    state_outdir_same(&w->prev, w->dir, p));
+		if (!*k)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Keep, as they are, the last build's outputs under dir that this
+ * build has not made since its file from (output_same_under said they
+ * are there).
+ */
+void
+output_keep_rest(struct output *w, const char *dir, size_t from)
+{
+	struct strmap	 made = STRMAP_INIT;
+	const struct outrec *r;
+	size_t		 i, n = strlen(dir);
+
+	for (i = from; i < w->nfiles; i++)
+		strmap_lend(&made, w->files[i].rel, 1);
+	for (i = 0; i < w->prev.nout; i++) {
+		r = &w->prev.out[i];
+		if (strncmp(r->path, dir, n) == 0 && r->path[n] == '/' &&
+		    strmap_get(&made, r->path) == NULL)
+			record(w, r->path, r->hash, r->size, 0);
+	}
+	strmap_release(&made);
+}
+
 /* Did the last build make rel with these bytes?  Then no writing. */
 static int
 kept(struct output *w, const char *rel, uint64_t hash, uint64_t size)

@@ -971,6 +971,172 @@ reusable(struct course *c, struct output *w, int *keep, int jobs)
 }
 
 /*
+ * The edit most often made: the text of a few pages, and nothing of
+ * what the other pages and the packages show of them (their front
+ * matter, headings, links and quizzes: memo_same).  When all else is
+ * as the last build left it (every other input by its stat, every page
+ * with its record in the same order, the outputs by their directories)
+ * and that build said nothing, every other file of the course is the
+ * last build's: only those pages and their search parts are made, the
+ * rest kept without a look at each page.  Returns 1 when the course's
+ * pages were made so; 0 when not (nothing done: the usual way then).
+ */
+static int
+patch(struct course *c, struct output *w, const struct opts *o,
+    struct theme *th)
+{
+	const struct memo_page *e, *last = NULL;
+	const struct state *now = w->now;
+	struct strmap	 edited = STRMAP_INIT;
+	struct oldparts	 op;
+	struct buf	*parts = NULL;
+	struct mdrun	*md = NULL;
+	struct page	*pg, **ed = NULL;
+	struct module	*m;
+	struct tval	*base[2];
+	char		*dir, *entry;
+	size_t		*groups = NULL, i, j, k, n = 0, ng = 0, g, from;
+	unsigned	 errors = diag_errors, warnings = diag_warnings;
+	int		 ok = 1, mute = diag_mute;
+
+	if (!w->incremental || now == NULL || now->unknown ||
+	    w->prev.said.len > 0 || w->prev.warnings > 0 || warnings > 0)
+		return 0;
+	memset(&op, 0, sizeof(op));
+	dir = xconcat("site/", c->id, (char *)NULL);
+	for (k = 1; ok && k < c->npages; k++) {
+		pg = c->pages[k];
+		e = pg->memo != NULL ? pg->memo : pg->was;
+		ok = e != NULL && e->key == c->memokey &&
+		    (last == NULL || e == last + 1);
+		last = e;
+		if (ok && pg->memo == NULL) {
+			ed = xreallocarray(ed, n + 1, sizeof(*ed));
+			ed[n++] = pg;
+			strmap_lend(&edited, pg->src, 1);
+		}
+	}
+	for (i = 0; ok && i < now->nin; i++)
+		ok = !now->in[i].changed ||
+		    strmap_get(&edited, now->in[i].path) != NULL;
+	if (!ok || !output_same_under(w, dir))
+		goto no;
+
+	/* Those pages, quietly: if they differ, the usual way says it. */
+	md = md_begin(c, theme_i18n(th));
+	diag_mute = 1;
+	for (i = 0; i < n && ok; i++)
+		ok = course_read(ed[i]) == 0 && md_page(md, ed[i]) == 0 &&
+		    memo_same(ed[i]);
+	diag_mute = mute;
+	ok = ok && diag_errors == errors && diag_warnings == warnings;
+	diag_errors = errors;
+	diag_warnings = warnings;
+
+	/* Their search parts, with the other pages' entries as they were. */
+	groups = xcalloc(n + 1, sizeof(*groups));
+	parts = xcalloc(n + 1, sizeof(*parts));
+	for (i = 0; ok && i < n; i++) {
+		g = groupof(ed[i]->module);
+		for (k = 0; k < ng && groups[k] != g; k++)
+			continue;
+		if (k < ng)
+			continue;
+		groups[ng++] = g;
+		for (j = g * PART_MODULES; ok && j < c->nmodules &&
+		    j < (g + 1) * PART_MODULES; j++)
+			for (m = c->modules[j], k = 0; ok && k <= m->nlessons;
+			    k++) {
+				if ((e = (pg = modpage(m, k))->memo) == NULL) {
+					search_entry(pg, &parts[ng - 1]);
+					continue;
+				}
+				entry = oldentry(w, c, &op, e->sgroup, e->sline,
+				    e->srch);
+				if ((ok = entry != NULL)) {
+					buf_puts(&parts[ng - 1],
+					    parts[ng - 1].len ? ",\n" : "\n");
+					buf_puts(&parts[ng - 1], entry);
+					free(entry);
+				}
+			}
+	}
+	if (!ok)
+		goto no;
+
+	/* From here on, the course is made so. */
+	for (k = 1; k < c->npages; k++) {
+		pg = c->pages[k];
+		e = pg->memo != NULL ? pg->memo : pg->was;
+		pg->ctx = e->ctx;
+		pg->sgroup = e->sgroup;
+		pg->sline = e->sline;
+		pg->unitkey = e->unitkey;
+		if (pg->memo != NULL) {
+			pg->srch = e->srch;
+			pg->reuse = 1;
+		}
+	}
+	base[0] = basedata(c, 0, theme_i18n(th));
+	base[1] = basedata(c, 1, theme_i18n(th));
+	w->writer = writer_new(o->jobs > 1 ? o->jobs - 1 : 0);
+	from = w->nfiles;
+	themefiles(th, c, w);
+	for (i = 0; i < n; i++)
+		if (writepage(c, th, ed[i], w, base) == -1)
+			ok = 0;
+	for (i = 0; i < ng; i++) {
+		g = groups[i];
+		search_put(w, c, g, &parts[i], NULL);
+		for (j = g * PART_MODULES; j < c->nmodules &&
+		    j < (g + 1) * PART_MODULES; j++) {
+			m = c->modules[j];
+			m->page.unitkey = partkey(c, g);
+			/* Its record changes: the next memo encodes it. */
+			if (m->page.reuse)
+				memo_rendered(&m->page);
+		}
+	}
+	/* What the packages take from the pages kept: their quizzes. */
+	for (k = 1; k < c->npages; k++)
+		if ((pg = c->pages[k])->reuse && !pg->rendered)
+			memo_quizzes(pg);
+	output_keep_rest(w, dir, from);
+	for (i = 0; i < n; i++)
+		done(ed[i]);
+	progress.done += c->npages;
+	writer_end(w->writer);
+	w->writer = NULL;
+	for (i = 0; i < 2; i++) {
+		tv_release(base[i]);
+		free(base[i]);
+	}
+	if (o->verbose)
+		diag_note("binome: %s: %zu of %zu pages as the last build "
+		    "left them", c->id, c->npages - n, c->npages);
+	ok = 1;
+	goto out;
+no:
+	for (i = 0; i < n; i++) {
+		done(ed[i]);
+		course_unrender(ed[i]);
+	}
+	ok = 0;
+out:
+	if (md != NULL)
+		md_free(md);
+	for (i = 0; i < ng; i++)
+		buf_release(&parts[i]);
+	free(parts);
+	free(groups);
+	free(ed);
+	free(dir);
+	oldparts_free(&op);
+	strmap_release(&edited);
+	return ok;
+}
+
+/*
  * Render one page, or take it as the last build left it.  After an
  * error in the course (diag_errors over before), go on checking but
  * write no more.
@@ -1032,6 +1198,8 @@ course(struct course *c, struct output *w, const struct opts *o,
 	keep = xcalloc(ng + 1, sizeof(*keep));
 	if (split) {
 		c->memokey = memokey(c, th);
+		if (!o->check && patch(c, w, o, th))
+			goto made;
 		contexts(c);
 		if (w->incremental)
 			reused = reusable(c, w, keep, o->jobs);
@@ -1111,6 +1279,7 @@ course(struct course *c, struct output *w, const struct opts *o,
 	}
 	writer_end(w->writer);
 	w->writer = NULL;
+made:
 	stage("pages");
 	w->ahead = NULL;
 	if (diag_errors == before && !site_interrupted) {
@@ -1464,6 +1633,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 
 	memo_prev = memo;
 	course_seen = o->check ? NULL : &now;
+	w.now = o->check ? NULL : &now;
 	for (i = 0; i < ndirs; i++)
 		findcourses(dirs[i], o, &cs, &n);
 	memo_prev = NULL;

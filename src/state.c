@@ -463,9 +463,20 @@ state_walk(struct state *s, const char *path, const struct state *prev)
 		gather(s, path, DT_UNKNOWN);
 	}
 	for (i = first; i < s->nin; i++) {
-		strmap_lend(&s->inidx, s->in[i].path, (long)i);
-		s->ndirs += S_ISDIR(s->in[i].mode) != 0;
+		struct inrec *r = &s->in[i];
+		const struct inrec *o;
+
+		strmap_lend(&s->inidx, r->path, (long)i);
+		s->ndirs += S_ISDIR(r->mode) != 0;
+		/* Which files changed since (the walk's records are prev's). */
+		r->changed = 0;
+		if (at == -1 || S_ISDIR(r->mode))
+			continue;
+		o = &prev->in[(size_t)at + (i - first)];
+		r->changed = o->mtime != r->mtime || o->size != r->size ||
+		    o->ino != r->ino;
 	}
+	s->unknown |= at == -1;
 }
 
 static void

@@ -43,13 +43,34 @@ check "the search index is in parts" \
 echo "Une phrase de plus." >> "$b/m0003/l02.md"
 build
 clean
-# All but the home page, which is always made, and module 3.
-check "one edit: the other 39 modules are kept" "kept 429"
+# The text of a lesson only: all but the home page, which is always
+# made, and that lesson (site.c's patch).
+check "one edit: only its page is made again" "kept 440"
 check "one edit: incremental equals clean" "same '$tmp/out' '$tmp/clean'"
 # The memo too, but for its id: kept pages' records are copied.
 body() { perl -0777 -pe 's/\A[^\n]*\n[\x80-\xff]*[\x00-\x7f]//' "$1"; }
 check "one edit: the memo is a clean build's" \
     "body '$tmp/out/.binome-memo' > '$tmp/m1' && body '$tmp/clean/.binome-memo' > '$tmp/m2' && [ -s '$tmp/m1' ] && cmp -s '$tmp/m1' '$tmp/m2'"
+
+# Edited again within two seconds: its record (time 0) still says what
+# its page showed.
+echo "Et une autre." >> "$b/m0003/l02.md"
+build
+clean
+check "edited again at once: only its page, equal to clean" \
+    "kept 440 && same '$tmp/out' '$tmp/clean'"
+
+# What other pages or the packages show of it changes: its module again.
+printf '\n## Une section de plus\n\nDu texte.\n' >> "$b/m0003/l02.md"
+build
+clean
+check "a new heading: its module is made again, equal to clean" \
+    "kept 429 && grep -q 'une-section-de-plus' '$tmp/out/.binome-memo' && same '$tmp/out' '$tmp/clean'"
+sed -i 's/quiz id=q-m0003-l05/quiz id=q-m0003-l05-bis/' "$b/m0003/l05.md"
+build
+clean
+check "a quiz's id: its module is made again, equal to clean" \
+    "kept 429 && grep -q 'q-m0003-l05-bis' '$tmp/out/site/bench/assets/course.js' && same '$tmp/out' '$tmp/clean'"
 
 sed -i 's/^title: .*/title: Un titre tout neuf/' "$b/m0003/l02.md"
 build
