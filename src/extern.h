@@ -536,6 +536,7 @@ int	 serve_run(char *const *, size_t, const struct opts *, long);
 struct output;
 int	 scorm_build(struct course *, struct theme *, const struct opts *,
 	    struct output *);
+int	 scorm_patch(struct course *, const struct opts *, struct output *);
 /* Worst-case length of the course's suspend_data. */
 size_t	 scorm_state_budget(const struct course *);
 
@@ -680,6 +681,9 @@ int	 pack_zip(const char *zippath, struct packfile *, size_t,
 	    const struct packref *, const struct packref *);
 struct packref *pack_ref(const char *zippath);
 void	 pack_ref_free(struct packref *);
+int	 pack_ref_ok(const struct packref *);
+long	 pack_patch(const char *, const struct packref *, struct packfile *,
+	    size_t, const struct packref *);
 
 /* zip.c ------------------------------------------------------------- */
 
@@ -689,6 +693,7 @@ struct zipcat	*zipcat_mem(const void *, size_t);
 long		 zipcat_find(const struct zipcat *, const char *);
 long		 zipcat_next(const struct zipcat *, const char *, size_t *);
 size_t		 zipcat_count(const struct zipcat *);
+const char	*zipcat_name(const struct zipcat *, size_t);
 void		 zipcat_free(struct zipcat *);
 
 /* An entry of a zip to write: copied from a zip, or made. */

@@ -142,6 +142,13 @@ pack_ref_free(struct packref *r)
 	free(r);
 }
 
+/* Could the zip r was made from be read? */
+int
+pack_ref_ok(const struct packref *r)
+{
+	return r != NULL && r->n == 1 && r->z[0].cat != NULL;
+}
+
 /* Where r has name: -1, or its index, in *from. */
 static long
 ref_find(const struct packref *r, const char *name, struct zipcat **from)
@@ -336,4 +343,40 @@ pack_zip(const char *zippath, struct packfile *files, size_t n,
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+/*
+ * zippath: the zip old (pack_ref_ok) with the entries of ch (in any
+ * order; those it does not have are left out) in place of its own, and
+ * its others copied as they are: the bytes pack_zip gives for all the
+ * entries.  Entries of ch shared are taken deflated from ref if it has
+ * them.  Returns how many of ch it has (0: nothing written), -1 after
+ * an error.
+ */
+long
+pack_patch(const char *zippath, const struct packref *old,
+    struct packfile *ch, size_t nch, const struct packref *ref)
+{
+	const struct zipcat *z = old->z[0].cat;
+	struct packfile	*pf, key, *f;
+	size_t		 i, n = zipcat_count(z);
+	long		 used = 0;
+	int		 rc = 0;
+
+	qsort(ch, nch, sizeof(*ch), namecmp);
+	pf = xcalloc(n + 1, sizeof(*pf));
+	memset(&key, 0, sizeof(key));
+	for (i = 0; i < n; i++) {
+		key.name = zipcat_name(z, i);
+		if ((f = bsearch(&key, ch, nch, sizeof(*ch), namecmp)) != NULL) {
+			pf[i] = *f;
+			used++;
+		} else
+			pf[i] = (struct packfile){ key.name, NULL, 0, NULL, 0,
+			    1 };
+	}
+	if (used > 0)
+		rc = pack_zip(zippath, pf, n, ref, old);
+	free(pf);
+	return rc == -1 ? -1 : used;
 }

@@ -915,6 +915,29 @@ zipkey(const struct files *content, const struct files *xsd,
 	return hash_end(&h);
 }
 
+/* The name of the zip of module mod (NULL: the course). */
+static char *
+zipname(const struct course *c, const struct module *mod, int v2004)
+{
+	if (mod != NULL)
+		return xasprintf("%s-%s-%s-%s.zip", c->id, c->version,
+		    modslug(mod), v2004 ? "scorm2004" : "scorm12");
+	return xasprintf("%s-%s-%s.zip", c->id, c->version,
+	    v2004 ? "scorm2004" : "scorm12");
+}
+
+static void
+sizewarn(const struct course *c, const char *name, const struct stat *st)
+{
+	struct pos	 p = { c->page.src, 1, 1 };
+
+	if ((uintmax_t)st->st_size > PACKAGE_WARN)
+		diag_warn(&p, "package %s is %ju MB: many LMSs refuse "
+		    "packages over 250 MB; move videos out, or set "
+		    "'package: module'", name,
+		    (uintmax_t)st->st_size / 1000000);
+}
+
 /*
  * Write one zip: the site files of the scope (sorted), scorm.html, the
  * manifest and the schemas.  A module package leaves out the pages of
@@ -961,12 +984,7 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 	    validate(c, schemas, v2004, xml, xmllen) == -1)
 		goto out;
 
-	if (sc->mod != NULL)
-		name = xasprintf("%s-%s-%s-%s.zip", c->id, c->version,
-		    modslug(sc->mod), v2004 ? "scorm2004" : "scorm12");
-	else
-		name = xasprintf("%s-%s-%s.zip", c->id, c->version,
-		    v2004 ? "scorm2004" : "scorm12");
+	name = zipname(c, sc->mod, v2004);
 	rel = xasprintf("scorm/%s", name);
 	key = zipkey(&content, xsd, xml, xmllen);
 	if (output_fresh(w, rel, key)) {
@@ -1000,14 +1018,7 @@ package(const struct course *c, struct theme *th, const struct scope *sc,
 			rc = diag_sys(zip, "cannot stat");
 		else {
 			output_staged_done(w, rel, key, (uint64_t)st.st_size);
-			if ((uintmax_t)st.st_size > PACKAGE_WARN) {
-				struct pos p = { c->page.src, 1, 1 };
-
-				diag_warn(&p, "package %s is %ju MB: many LMSs "
-				    "refuse packages over 250 MB; move videos "
-				    "out, or set 'package: module'", name,
-				    (uintmax_t)st.st_size / 1000000);
-			}
+			sizewarn(c, name, &st);
 			*zippath = zip;
 			zip = NULL;
 		}
@@ -1049,6 +1060,19 @@ check_clash(const struct course *c, const struct files *site,
  * and package modes come from opts when set, else from the course.
  * Returns -1 after reporting errors.
  */
+/* The standards and the scopes c is packaged for. */
+static void
+packing(const struct course *c, const struct opts *o, int *targets,
+    int *mode)
+{
+	*targets = o->targets ? o->targets : c->targets;
+	if (*targets == 0)
+		*targets = TARGET_SCORM12;
+	*mode = o->packmode ? o->packmode : c->packmode;
+	if (*mode == 0)
+		*mode = PACK_COURSE;
+}
+
 int
 scorm_build(struct course *c, struct theme *th, const struct opts *o,
     struct output *w)
@@ -1063,13 +1087,7 @@ scorm_build(struct course *c, struct theme *th, const struct opts *o,
 	int		 targets, mode, v, rc = 0;
 	size_t		 i, plen, left;
 
-	targets = o->targets ? o->targets : c->targets;
-	if (targets == 0)
-		targets = TARGET_SCORM12;
-	mode = o->packmode ? o->packmode : c->packmode;
-	if (mode == 0)
-		mode = PACK_COURSE;
-
+	packing(c, o, &targets, &mode);
 	sc.mod = NULL;
 	sc.pass = scope_pass(c, NULL);
 	if ((mode & PACK_COURSE) && check_budget(c, &sc, targets) == -1)
@@ -1145,5 +1163,112 @@ out:
 	files_free(&site);
 	files_free(&xsd[0]);
 	files_free(&xsd[1]);
+	return rc;
+}
+
+/*
+ * The packages of a course whose pages site.c patched: their manifests,
+ * launchers and lists of files are the last build's, so each is its
+ * last zip with the site files this build changed in place of their
+ * entries (deflated anew, or taken from the first zip made), the others
+ * copied as they are: scorm_build's bytes.  The key kept for a zip is
+ * then not zipkey's: the next build that makes the zip whole finds it
+ * not fresh, and makes the same bytes again.  Returns 1 when done so;
+ * 0 when a zip of the last build is not there to patch (nothing done:
+ * scorm_build then); -1 after an error.
+ */
+int
+scorm_patch(struct course *c, const struct opts *o, struct output *w)
+{
+	const struct ofile *f;
+	const struct outrec *r;
+	struct packref	**old = NULL, *ref = NULL;
+	struct packfile	*ch = NULL;
+	struct stat	 st;
+	struct hash	 h;
+	char		**rels = NULL, *prefix, *name, *zip, *p;
+	size_t		 i, n = 0, nch = 0, plen;
+	long		 s, used;
+	int		 targets, mode, v, rc = 1;
+
+	packing(c, o, &targets, &mode);
+	for (s = -1; s < (long)c->nmodules; s++) {
+		if (s < 0 ? !(mode & PACK_COURSE) : !(mode & PACK_MODULE))
+			continue;
+		for (v = 0; v < 2; v++) {
+			if (!(targets & (v ? TARGET_SCORM2004 :
+			    TARGET_SCORM12)))
+				continue;
+			name = zipname(c, s < 0 ? NULL : c->modules[s], v);
+			rels = xreallocarray(rels, n + 1, sizeof(*rels));
+			rels[n++] = xconcat("scorm/", name, (char *)NULL);
+			free(name);
+		}
+	}
+	/* All there and readable, or none is patched. */
+	old = xcalloc(n + 1, sizeof(*old));
+	for (i = 0; rc == 1 && i < n; i++) {
+		if ((p = output_previous(w, rels[i])) != NULL)
+			old[i] = pack_ref(p);
+		free(p);
+		if (!pack_ref_ok(old[i]))
+			rc = 0;
+	}
+	prefix = xasprintf("site/%s/", c->id);
+	plen = strlen(prefix);
+	hash_init(&h);
+	for (i = 0; rc == 1 && i < w->nfiles; i++) {
+		f = &w->files[i];
+		if (!f->changed || strncmp(f->rel, prefix, plen) != 0)
+			continue;
+		ch = xreallocarray(ch, nch + 1, sizeof(*ch));
+		ch[nch++] = (struct packfile){ f->rel + plen, NULL, f->size,
+		    output_path(w, f), 0, 0 };
+		hash_add(&h, f->rel, strlen(f->rel) + 1);
+		hash_add(&h, &f->hash, sizeof(f->hash));
+	}
+	free(prefix);
+	if (rc == 1) {
+		zip = output_staged(w, "scorm");
+		if (fs_mkdirs(zip) == -1)
+			rc = -1;
+		free(zip);
+	}
+	for (i = 0; rc == 1 && i < n; i++) {
+		zip = output_staged(w, rels[i]);
+		if ((used = pack_patch(zip, old[i], ch, nch, ref)) == 0)
+			output_keep(w, rels[i]);
+		else if (used == -1)
+			rc = -1;
+		else if (stat(zip, &st) == -1)
+			rc = diag_sys(zip, "cannot stat");
+		else {
+			/* A key of its own: the last one and the changes. */
+			struct hash k = h;
+
+			r = state_find(&w->prev, rels[i]);
+			hash_add(&k, &r->hash, sizeof(r->hash));
+			output_staged_done(w, rels[i], hash_end(&k),
+			    (uint64_t)st.st_size);
+			sizewarn(c, strchr(rels[i], '/') + 1, &st);
+			if (ref == NULL && i + 1 < n) {
+				/* Later zips take these entries from it. */
+				ref = pack_ref(zip);
+				for (s = 0; s < (long)nch; s++)
+					ch[s].shared = 1;
+			}
+		}
+		free(zip);
+	}
+	pack_ref_free(ref);
+	for (i = 0; i < n; i++) {
+		pack_ref_free(old[i]);
+		free(rels[i]);
+	}
+	for (i = 0; i < nch; i++)
+		free((char *)ch[i].path);
+	free(ch);
+	free(old);
+	free(rels);
 	return rc;
 }

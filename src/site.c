@@ -1192,13 +1192,14 @@ course(struct course *c, struct output *w, const struct opts *o,
 	size_t		 i, k, g, ng, line = 0, reused = 0;
 	unsigned	 before = diag_errors;
 	int		 split = c->npages > SPLIT_PAGES, ok = 1, *keep;
+	int		 patched = 0;
 
 	/* A small course is rendered whole: no memo (c->memokey 0). */
 	ng = (c->nmodules + PART_MODULES - 1) / PART_MODULES;
 	keep = xcalloc(ng + 1, sizeof(*keep));
 	if (split) {
 		c->memokey = memokey(c, th);
-		if (!o->check && patch(c, w, o, th))
+		if (!o->check && (patched = patch(c, w, o, th)))
 			goto made;
 		contexts(c);
 		if (w->incremental)
@@ -1286,7 +1287,8 @@ made:
 		/* The memo's records, while the packages are made. */
 		if (c->memokey != 0 && !o->check)
 			encoding = aside_start(o->jobs - 1, memoput, c);
-		scorm_build(c, th, o, w);
+		if (!patched || scorm_patch(c, o, w) == 0)
+			scorm_build(c, th, o, w);
 		if (encoding != NULL)
 			aside_join(encoding);
 	}

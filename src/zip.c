@@ -248,6 +248,13 @@ zipcat_count(const struct zipcat *z)
 	return z->n;
 }
 
+/* The name of entry i (of zipcat_count), in the zip's order. */
+const char *
+zipcat_name(const struct zipcat *z, size_t i)
+{
+	return z->r[i].name;
+}
+
 /* The index of name in z, or -1. */
 long
 zipcat_find(const struct zipcat *z, const char *name)

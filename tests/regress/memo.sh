@@ -160,6 +160,19 @@ clean
 check "a damaged memo: nothing is kept, the bytes are a clean build's" \
     "kept 0 && same '$tmp/out' '$tmp/clean'"
 
+# A zip a course and one a module: each is its last one with the page
+# changed in place (scorm.c's scorm_patch), the bytes of a clean build.
+# (The last build said nothing: the image gets its text.)
+sed -i 's/^version: .*/&\npackage: both/' "$b/_index.md"
+sed -i 's/^!\[\](\.\.\/images\/schema\.svg)$/![Un schéma](..\/images\/schema.svg)/' "$b/m0030/l04.md"
+age
+build
+echo "Une phrase pour le module 12." >> "$b/m0012/l03.md"
+build
+clean
+check "packages by course and module: only the page, equal to clean" \
+    "kept 440 && [ \$(ls '$tmp/out/scorm' | wc -l) = 82 ] && same '$tmp/out' '$tmp/clean'"
+
 # Over 2,000 inputs, binome build leaves its memory to the kernel at
 # exit (site_run): under the sanitizers (make check), a leak would fail
 # these builds, the first and an incremental one.
