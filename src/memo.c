@@ -192,7 +192,7 @@ rd_render(struct rd *r, struct page *pg, int quizzes)
 	struct quiz	*q;
 	struct dep	*d;
 	size_t		 i, n;
-	int		 keep = pg != NULL && !quizzes;
+	int		 any = pg != NULL, keep = any && !quizzes;
 
 	memset(&skip, 0, sizeof(skip));
 	if (pg == NULL)
@@ -241,7 +241,7 @@ rd_render(struct rd *r, struct page *pg, int quizzes)
 				d->path = xstrdup("");
 		}
 	}
-	keep = pg != NULL;
+	keep = any;
 	n = get_n(r, 8);
 	if (keep && n > 0)
 		pg->quizzes = xcalloc(n, sizeof(*pg->quizzes));
@@ -270,7 +270,7 @@ rd_render(struct rd *r, struct page *pg, int quizzes)
 		pg->quizzes[i] = q;
 		pg->nquizzes = i + 1;
 	}
-	keep = pg != NULL && !quizzes;
+	keep = any && !quizzes;
 	pg->rendersaid = get_s(r, keep);
 	pg->renderwarn = get_line(r);
 	return n;
@@ -429,6 +429,8 @@ memo_rendered(struct page *pg)
 {
 	struct rd	 r = { pg->memo->render, pg->memo->end, 0 };
 
+	if (pg->rendered)
+		return;	/* once is enough (a link to it asked first) */
 	rd_render(&r, pg, 0);
 	pg->rendered = 1;
 }

@@ -363,6 +363,8 @@ pack_patch(const char *zippath, const struct packref *old,
 	long		 used = 0;
 	int		 rc = 0;
 
+	if (nch == 0)
+		return 0;
 	qsort(ch, nch, sizeof(*ch), namecmp);
 	pf = xcalloc(n + 1, sizeof(*pf));
 	memset(&key, 0, sizeof(key));
