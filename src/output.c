@@ -39,6 +39,18 @@ record(struct output *w, const char *rel, uint64_t hash, uint64_t size,
 	return f;
 }
 
+/* Is output directory dir as the last build left it?  Asked once. */
+static long
+dirsame(struct output *w, const char *dir)
+{
+	long	*k;
+
+	if ((k = strmap_get(&w->dirsame, dir)) == NULL)
+		k = strmap_put(&w->dirsame, dir,
+		    state_outdir_same(&w->prev, w->dir, dir));
+	return *k;
+}
+
 /* The last build's record of rel, if the file is still as it left it. */
 static const struct outrec *
 present(struct output *w, const char *rel)
@@ -46,18 +58,16 @@ present(struct output *w, const char *rel)
 	const struct outrec	*r;
 	struct stat		 st;
 	char			*p;
-	long			*k;
+	long			 same;
 	int			 ok;
 
 	if (!w->incremental || (r = state_find(&w->prev, rel)) == NULL)
 		return NULL;
 	/* Its directory as the last build left it: so is the file. */
 	p = fs_dirname(rel);
-	if ((k = strmap_get(&w->dirsame, p)) == NULL)
-		k = strmap_put(&w->dirsame, p,
-		    state_outdir_same(&w->prev, w->dir, p));
+	same = dirsame(w, p);
 	free(p);
-	if (*k)
+	if (same)
 		return r;
 	p = fs_join(w->dir, rel);
 	ok = stat(p, &st) == 0 && (uint64_t)st.st_size == r->size;
@@ -103,18 +113,13 @@ output_same_under(struct output *w, const char *dir)
 {
 	const char	*p;
 	size_t		 i, n = strlen(dir);
-	long		*k;
 
 	if (!w->incremental || w->prev.nodir == 0)
 		return 0;
 	for (i = 0; i < w->prev.nodir; i++) {
 		p = w->prev.odir[i].path;
-		if (strncmp(p, dir, n) != 0 || (p[n] != '\0' && p[n] != '/'))
-			continue;
-		if ((k = strmap_get(&w->dirsame, p)) == NULL)
-			k = strmap_put(&w->dirsame, p,
-			    state_outdir_same(&w->prev, w->dir, p));
-		if (!*k)
+		if (strncmp(p, dir, n) == 0 && (p[n] == '\0' ||
+		    p[n] == '/') && !dirsame(w, p))
 			return 0;
 	}
 	return 1;

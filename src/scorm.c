@@ -1187,7 +1187,7 @@ scorm_patch(struct course *c, const struct opts *o, struct output *w)
 	struct stat	 st;
 	struct hash	 h;
 	char		**rels = NULL, *prefix, *name, *zip, *p;
-	size_t		 i, n = 0, nch = 0, plen;
+	size_t		 i, j, n = 0, nch = 0, plen;
 	long		 s, used;
 	int		 targets, mode, v, rc = 1;
 
@@ -1254,8 +1254,8 @@ scorm_patch(struct course *c, const struct opts *o, struct output *w)
 			if (ref == NULL && i + 1 < n) {
 				/* Later zips take these entries from it. */
 				ref = pack_ref(zip);
-				for (s = 0; s < (long)nch; s++)
-					ch[s].shared = 1;
+				for (j = 0; j < nch; j++)
+					ch[j].shared = 1;
 			}
 		}
 		free(zip);

@@ -970,6 +970,46 @@ reusable(struct course *c, struct output *w, int *keep, int jobs)
 	return n;
 }
 
+/* An entry of a search part after those in b. */
+static void
+partput(struct buf *b, const char *entry)
+{
+	buf_puts(b, b->len ? ",\n" : "\n");
+	buf_puts(b, entry);
+}
+
+/*
+ * Search part g into b again: the entries of the pages rendered anew
+ * (no memo), the others' from the last build's part.  0 when one of
+ * those is not there as it was.
+ */
+static int
+partagain(struct output *w, const struct course *c, struct oldparts *op,
+    size_t g, struct buf *b)
+{
+	const struct memo_page *e;
+	struct module	*m;
+	struct page	*pg;
+	char		*entry;
+	size_t		 j, k;
+
+	for (j = g * PART_MODULES; j < c->nmodules &&
+	    j < (g + 1) * PART_MODULES; j++)
+		for (m = c->modules[j], k = 0; k <= m->nlessons; k++) {
+			if ((e = (pg = modpage(m, k))->memo) == NULL) {
+				search_entry(pg, b);
+				continue;
+			}
+			entry = oldentry(w, c, op, e->sgroup, e->sline,
+			    e->srch);
+			if (entry == NULL)
+				return 0;
+			partput(b, entry);
+			free(entry);
+		}
+	return 1;
+}
+
 /*
  * The edit most often made: the text of a few pages, and nothing of
  * what the other pages and the packages show of them (their front
@@ -994,7 +1034,7 @@ patch(struct course *c, struct output *w, const struct opts *o,
 	struct page	*pg, **ed = NULL;
 	struct module	*m;
 	struct tval	*base[2];
-	char		*dir, *entry;
+	char		*dir;
 	size_t		*groups = NULL, i, j, k, n = 0, ng = 0, g, from;
 	unsigned	 errors = diag_errors, warnings = diag_warnings;
 	int		 ok = 1, mute = diag_mute;
@@ -1006,7 +1046,7 @@ patch(struct course *c, struct output *w, const struct opts *o,
 	dir = xconcat("site/", c->id, (char *)NULL);
 	for (k = 1; ok && k < c->npages; k++) {
 		pg = c->pages[k];
-		e = pg->memo != NULL ? pg->memo : pg->was;
+		e = pg->was;	/* pg->memo too, when it has one */
 		ok = e != NULL && e->key == c->memokey &&
 		    (last == NULL || e == last + 1);
 		last = e;
@@ -1043,23 +1083,7 @@ patch(struct course *c, struct output *w, const struct opts *o,
 		if (k < ng)
 			continue;
 		groups[ng++] = g;
-		for (j = g * PART_MODULES; ok && j < c->nmodules &&
-		    j < (g + 1) * PART_MODULES; j++)
-			for (m = c->modules[j], k = 0; ok && k <= m->nlessons;
-			    k++) {
-				if ((e = (pg = modpage(m, k))->memo) == NULL) {
-					search_entry(pg, &parts[ng - 1]);
-					continue;
-				}
-				entry = oldentry(w, c, &op, e->sgroup, e->sline,
-				    e->srch);
-				if ((ok = entry != NULL)) {
-					buf_puts(&parts[ng - 1],
-					    parts[ng - 1].len ? ",\n" : "\n");
-					buf_puts(&parts[ng - 1], entry);
-					free(entry);
-				}
-			}
+		ok = partagain(w, c, &op, g, &parts[ng - 1]);
 	}
 	if (!ok)
 		goto no;
@@ -1067,7 +1091,7 @@ patch(struct course *c, struct output *w, const struct opts *o,
 	/* From here on, the course is made so. */
 	for (k = 1; k < c->npages; k++) {
 		pg = c->pages[k];
-		e = pg->memo != NULL ? pg->memo : pg->was;
+		e = pg->was;	/* pg->memo too, when it has one */
 		pg->ctx = e->ctx;
 		pg->sgroup = e->sgroup;
 		pg->sline = e->sline;
@@ -1227,10 +1251,9 @@ course(struct course *c, struct output *w, const struct opts *o,
 			search_entry(pg, &idx);
 		else if (!keep[groupof(m)]) {
 			/* Its part is written again: its entry goes in. */
-			if (pg->entry != NULL) {
-				buf_puts(&part, part.len ? ",\n" : "\n");
-				buf_puts(&part, pg->entry);
-			} else if (!pg->reuse)
+			if (pg->entry != NULL)
+				partput(&part, pg->entry);
+			else if (!pg->reuse)
 				search_entry(pg, &part);
 		}
 		if (split && m != NULL) {
