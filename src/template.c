@@ -208,7 +208,7 @@ slot(struct tval *parent, const char *key)
 	}
 	for (i = 0; i < parent->nkids; i++) {
 		k = &parent->kids[i];
-		if (strcmp(k->key, key) == 0) {
+		if (k->key[0] == key[0] && strcmp(k->key, key) == 0) {
 			char *kept = k->key;
 
 			k->key = NULL;
@@ -308,7 +308,8 @@ tv_get(const struct tval *map, const char *key)
 	if (map == NULL || map->type != TV_MAP)
 		return NULL;
 	for (i = 0; i < map->nkids; i++)
-		if (strcmp(map->kids[i].key, key) == 0)
+		if (map->kids[i].key[0] == key[0] &&
+		    strcmp(map->kids[i].key, key) == 0)
 			return &map->kids[i];
 	return NULL;
 }
@@ -876,8 +877,10 @@ find(const struct tval *map, const char *s, size_t n)
 {
 	size_t	 i;
 
+	/* The first byte first: maps of a hundred keys are searched. */
 	for (i = 0; i < map->nkids; i++)
-		if (strncmp(map->kids[i].key, s, n) == 0 &&
+		if ((n == 0 || map->kids[i].key[0] == s[0]) &&
+		    strncmp(map->kids[i].key, s, n) == 0 &&
 		    map->kids[i].key[n] == '\0')
 			return &map->kids[i];
 	return NULL;
