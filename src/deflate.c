@@ -26,9 +26,11 @@
 #define MATCH		(1u << 23)	/* a symbol that is a match */
 
 /*
- * Memory a small input does not need stays untouched (a first touch
- * costs more than deflating a page): the hash table grows with the
- * input, and prev and sym are only read where they were written.
+ * A deflater's pages are mapped at once (mem_ready), and it is used
+ * again (zip.c's pool): a first touch of a page costs more than
+ * deflating a page.  The hash table grows with the input, and prev and
+ * sym are only read where they were written, so a small input clears
+ * and reads little.
  */
 struct deflater {
 	uint32_t	 base;	/* positions up to it are of past inputs */
@@ -151,17 +153,16 @@ crc32_buf(uint32_t crc, const void *data, size_t n)
 struct deflater *
 deflater_new(void)
 {
-	struct deflater	*d = xmalloc(sizeof(*d));
+	struct deflater	*d = mem_ready(sizeof(*d));
 
 	pthread_once(&once, init);
-	memset(d, 0, offsetof(struct deflater, head));
 	return d;
 }
 
 void
 deflater_free(struct deflater *d)
 {
-	free(d);
+	mem_unready(d, sizeof(*d));
 }
 
 /*

@@ -53,6 +53,9 @@ char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 char	*xconcat(const char *, ...) __attribute__((sentinel));
 void	 mem_huge(void);
+void	*mem_ready(size_t);
+void	 mem_unready(void *, size_t);
+void	 mem_warm(size_t);
 
 /* map.c ------------------------------------------------------------- */
 

@@ -23,6 +23,9 @@
 #define TOC_FULL	300
 /* up to this many modules, every module. */
 #define TOC_MODULES	50
+/* The heap a small build touches (some twenty lessons): mem_warm. */
+#define WARM_HEAP	(1 << 20)
+
 /* Over this many inputs, a build is large (mem_huge). */
 #define LARGE_INPUTS	2000
 /* Over this many pages, the search index is in parts (PART_MODULES). */
@@ -1612,6 +1615,7 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 			goto end;
 		}
 		w.dir = xstrdup(w.tmp);
+		mem_warm(WARM_HEAP);
 	} else {
 		if ((fd = lockout(o->out)) == -1)
 			goto end;
@@ -1619,6 +1623,8 @@ site_run(char *const *dirs, size_t ndirs, const struct opts *o)
 		key = buildkey(dirs, ndirs, o);
 		if (state_large(o->out))
 			mem_huge();
+		else
+			mem_warm(WARM_HEAP);
 		if (state_load(&w.prev, o->out) == 0 && w.prev.key == key) {
 			if (state_fresh(&w.prev, o->out)) {
 				/* Nothing changed: say what was said. */

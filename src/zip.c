@@ -421,6 +421,34 @@ static struct {
 } ahead = { PTHREAD_MUTEX_INITIALIZER, STRMAP_INIT, NULL,
     0, 0, { NULL }, 0 };
 
+/*
+ * A deflater of the pool, or a new one: a new one's first inputs cost
+ * it twice as much, as its tables are touched for the first time.
+ */
+static struct deflater *
+deflater_take(void)
+{
+	struct deflater	*d;
+
+	pthread_mutex_lock(&ahead.mu);
+	d = ahead.npool > 0 ? ahead.pool[--ahead.npool] : NULL;
+	pthread_mutex_unlock(&ahead.mu);
+	return d != NULL ? d : deflater_new();
+}
+
+static void
+deflater_give(struct deflater *d)
+{
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&ahead.mu);
+	if (ahead.npool < 8)
+		ahead.pool[ahead.npool++] = d;
+	else
+		deflater_free(d);
+	pthread_mutex_unlock(&ahead.mu);
+}
+
 void
 zip_ahead(const char *path, const void *data, size_t len)
 {
@@ -432,18 +460,11 @@ zip_ahead(const char *path, const void *data, size_t len)
 	if (len >= 0x7fffffff ||
 	    __atomic_load_n(&ahead.bytes, __ATOMIC_RELAXED) >= AHEAD_MAX)
 		return;
-	pthread_mutex_lock(&ahead.mu);
-	d = ahead.npool > 0 ? ahead.pool[--ahead.npool] : NULL;
-	pthread_mutex_unlock(&ahead.mu);
-	if (d == NULL)
-		d = deflater_new();
+	d = deflater_take();
 	crc = crc32_buf(0, data, len);
 	deflate_buf(d, data, len, &out);
+	deflater_give(d);
 	pthread_mutex_lock(&ahead.mu);
-	if (ahead.npool < 8)
-		ahead.pool[ahead.npool++] = d;
-	else
-		deflater_free(d);
 	if (out.len < len && ahead.bytes < AHEAD_MAX) {
 		n = ahead.n++;
 		ahead.v = xreallocarray(ahead.v, ahead.n, sizeof(*ahead.v));
@@ -620,7 +641,7 @@ zip_write(const char *path, struct buf *mem, const struct zipin *e,
 		offs[i] = (uint32_t)k.off;
 		if (z == NULL) {
 			if (d == NULL)
-				d = deflater_new();
+				d = deflater_take();
 			if (make(&k, &cd, d, &e[i], time, date, zip) == -1)
 				goto out;
 			j = i + 1;
@@ -668,7 +689,7 @@ out:
 		close(k.fd);
 	if (rc == -1 && path != NULL)
 		unlink(path);
-	deflater_free(d);
+	deflater_give(d);
 	buf_release(&b);
 	buf_release(&cd);
 	free(offs);
