@@ -156,6 +156,7 @@ deflater_new(void)
 	struct deflater	*d = mem_ready(sizeof(*d));
 
 	pthread_once(&once, init);
+	d->hzero = 1u << HBITS;	/* mem_ready's memory is zeroed */
 	return d;
 }
 

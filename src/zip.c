@@ -501,7 +501,11 @@ zip_ahead_has(const char *path)
 	return ahead_of(path) != NULL;
 }
 
-/* Forget every file deflated ahead. */
+/*
+ * Forget every file deflated ahead.  The pool of deflaters stays, for
+ * the next course: unmapping one costs the other threads a flush of
+ * their address caches.
+ */
 void
 zip_ahead_clear(void)
 {
@@ -515,8 +519,6 @@ zip_ahead_clear(void)
 	ahead.n = 0;
 	ahead.bytes = 0;
 	strmap_release(&ahead.idx);
-	while (ahead.npool > 0)
-		deflater_free(ahead.pool[--ahead.npool]);
 	pthread_mutex_unlock(&ahead.mu);
 }
 
