@@ -589,20 +589,24 @@ statepath(const char *outdir)
 static int
 num(char **p, int base, unsigned long long *v)
 {
-	char	*s = *p;
-	int	 d;
+	/* v * base + d overflows when v > lim, or v == lim and d > rem:
+	 * no division a digit. */
+	const unsigned long long lim = ~0ULL / (unsigned)base;
+	const unsigned		 rem = (unsigned)(~0ULL % (unsigned)base);
+	char			*s = *p;
+	unsigned		 d;
 
 	*v = 0;
 	for (; *s != ' '; s++) {
 		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
+			d = (unsigned)(*s - '0');
 		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
+			d = (unsigned)(*s - 'a' + 10);
 		else
 			return -1;
-		if (*v > (~0ULL - (unsigned)d) / (unsigned)base)
+		if (*v > lim || (*v == lim && d > rem))
 			return -1;
-		*v = *v * (unsigned)base + (unsigned)d;
+		*v = *v * (unsigned)base + d;
 	}
 	if (s == *p)
 		return -1;
@@ -629,7 +633,25 @@ state_parse(struct state *s, char *data)
 		if ((next = strchr(line, '\n')) == NULL)
 			goto bad;	/* cut short */
 		*next++ = '\0';
-		if (strncmp(line, "key ", 4) == 0)
+		/* The lines of every input and output first. */
+		if (strncmp(line, "in ", 3) == 0) {
+			sp = line + 3;
+			neg = *sp == '-';	/* before 1970 */
+			sp += neg;
+			if (num(&sp, 10, &a) == -1 || num(&sp, 10, &b) == -1 ||
+			    num(&sp, 10, &c) == -1)
+				goto bad;
+			r = in_new(s);
+			r->mtime = neg ? -(int64_t)a : (int64_t)a;
+			r->size = b;
+			r->ino = c;
+			r->path = xstrdup(sp);
+		} else if (strncmp(line, "out ", 4) == 0) {
+			sp = line + 4;
+			if (num(&sp, 16, &a) == -1 || num(&sp, 10, &b) == -1)
+				goto bad;
+			state_out(s, sp, a, b);
+		} else if (strncmp(line, "key ", 4) == 0)
 			s->key = strtoull(line + 4, NULL, 16);
 		else if (strcmp(line, "racy") == 0)
 			s->racy = 1;
@@ -644,28 +666,11 @@ state_parse(struct state *s, char *data)
 			if (sscanf(line + 5, "%zu %zu %zu %u", &s->courses,
 			    &s->pages, &s->packages, &s->warnings) != 4)
 				goto bad;
-		} else if (strncmp(line, "in ", 3) == 0) {
-			sp = line + 3;
-			neg = *sp == '-';	/* before 1970 */
-			sp += neg;
-			if (num(&sp, 10, &a) == -1 || num(&sp, 10, &b) == -1 ||
-			    num(&sp, 10, &c) == -1)
-				goto bad;
-			r = in_new(s);
-			r->mtime = neg ? -(int64_t)a : (int64_t)a;
-			r->size = b;
-			r->ino = c;
-			r->path = xstrdup(sp);
 		} else if (strncmp(line, "odir ", 5) == 0) {
 			if (sscanf(line + 5, "%lld", (long long *)&a) != 1 ||
 			    (sp = strchr(line + 5, ' ')) == NULL)
 				goto bad;
 			add_odir(s, sp + 1, (int64_t)(long long)a);
-		} else if (strncmp(line, "out ", 4) == 0) {
-			sp = line + 4;
-			if (num(&sp, 16, &a) == -1 || num(&sp, 10, &b) == -1)
-				goto bad;
-			state_out(s, sp, a, b);
 		} else
 			goto bad;
 	}

@@ -138,5 +138,31 @@ main(void)
 		T_OK(strmap_get(&m, "m0500/00") == NULL, "a missing key");
 		strmap_release(&m);
 	}
+
+	/* The state's numbers: the largest of 64 bits, and one past it. */
+	{
+		struct state	 st;
+		char		 rec[256];
+		static const char *const nums[][2] = {
+		    { "18446744073709551615", "ffffffffffffffff" },
+		    { "18446744073709551616", "ffffffffffffffff" },
+		    { "18446744073709551615", "10000000000000000" },
+		    { "99999999999999999999", "0" },
+		    { "12", "1g" } };
+		int		 want[] = { 0, -1, -1, -1, -1 };
+
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			snprintf(rec, sizeof(rec), "binome-state 1\nin %s 3 4 "
+			    "a.md\nout %s 5 a.html\n", nums[i][0], nums[i][1]);
+			T_OK(state_parse(&st, rec) == want[i],
+			    want[i] == 0 ? "state: 2^64 - 1 is read" :
+			    "state: a number past 64 bits is refused");
+			if (want[i] == 0)
+				T_OK(st.nin == 1 && st.in[0].mtime == -1 &&
+				    st.nout == 1 && st.out[0].hash == ~0ULL &&
+				    st.out[0].size == 5, "state: its fields");
+			state_free(&st);
+		}
+	}
 	T_DONE();
 }
