@@ -26,15 +26,14 @@
 #define MATCH		(1u << 23)	/* a symbol that is a match */
 
 /*
- * A deflater's pages are mapped at once (mem_ready), and it is used
+ * A deflater's pages are mapped at once (mem_ready) and it is used
  * again (zip.c's pool): a first touch of a page costs more than
- * deflating a page.  The hash table grows with the input, and prev and
- * sym are only read where they were written, so a small input clears
- * and reads little.
+ * deflating a page.  The hash table's size follows the input, and prev
+ * and sym are only read where they were written: a small input reads
+ * little of them.
  */
 struct deflater {
 	uint32_t	 base;	/* positions up to it are of past inputs */
-	uint32_t	 hzero;	/* head[0..hzero) is initialised */
 	int		 hbits;
 	size_t		 nsym;
 	uint32_t	 lfreq[286], dfreq[30];
@@ -156,7 +155,6 @@ deflater_new(void)
 	struct deflater	*d = mem_ready(sizeof(*d));
 
 	pthread_once(&once, init);
-	d->hzero = 1u << HBITS;	/* mem_ready's memory is zeroed */
 	return d;
 }
 
@@ -515,17 +513,12 @@ deflate_buf(struct deflater *d, const void *data, size_t n, struct buf *out)
 	/* Positions are base + 1 + offset: a new input makes the
 	 * positions of the last ones stale at once. */
 	if (d->base > UINT32_MAX - WSIZE - n - 2) {
-		memset(d->head, 0, d->hzero * sizeof(*d->head));
+		memset(d->head, 0, sizeof(d->head));
 		d->base = 0;
 	}
 	/* About one slot for two bytes. */
 	for (d->hbits = 9; d->hbits < HBITS && 2u << d->hbits < n; d->hbits++)
 		continue;
-	if (d->hzero < 1u << d->hbits) {
-		memset(d->head + d->hzero, 0, ((1u << d->hbits) - d->hzero) *
-		    sizeof(*d->head));
-		d->hzero = 1u << d->hbits;
-	}
 	base = d->base;
 	buf_grow(out, bound(n));
 	d->o = (unsigned char *)out->data + out->len;

@@ -421,10 +421,7 @@ static struct {
 } ahead = { PTHREAD_MUTEX_INITIALIZER, STRMAP_INIT, NULL,
     0, 0, { NULL }, 0 };
 
-/*
- * A deflater of the pool, or a new one: a new one's first inputs cost
- * it twice as much, as its tables are touched for the first time.
- */
+/* A deflater of the pool, or a new one (320 KiB to map). */
 static struct deflater *
 deflater_take(void)
 {
