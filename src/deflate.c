@@ -8,7 +8,6 @@
  * build).
  */
 #include <pthread.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
